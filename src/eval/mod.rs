@@ -1,0 +1,1 @@
+//! Scoring extraction against external gold annotations (under construction).

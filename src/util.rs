@@ -1,0 +1,79 @@
+//! Small helpers shared by several stages: atomic file output and code-point offsets.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes a file atomically: the content goes to a temporary file in the same directory,
+/// which is renamed over `path` only once it is complete and flushed. A run that dies
+/// midway therefore leaves the previous file intact and no partial file behind.
+pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let tmp = temp_path(path);
+    let result = (|| {
+        let file = File::create(&tmp)?;
+        let mut w = BufWriter::with_capacity(1 << 16, file);
+        fill(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The temporary name used by [`write_atomic`] for `path`: hidden, same directory, with the
+/// process id so that two runs never share one.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Converts a byte offset into `s` to a Unicode code-point offset (the unit of the
+/// extraction contract, as Python indexes strings).
+pub fn char_offset(s: &str, byte: usize) -> usize {
+    s[..byte].chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        fs::write(&p, "old").unwrap();
+        write_atomic(&p, |w| w.write_all(b"new content")).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new content");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        fs::write(&p, "old").unwrap();
+        let err = write_atomic(&p, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let s = "naïve 東京 x";
+        let byte = s.find('x').unwrap();
+        assert_eq!(char_offset(s, byte), 9);
+    }
+}
