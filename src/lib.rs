@@ -21,6 +21,7 @@
 
 pub mod cli;
 pub mod corpus;
+pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod graph;
@@ -28,4 +29,3 @@ pub mod normalize;
 pub mod query;
 pub mod rules;
 pub mod util;
-pub mod eval;

@@ -79,7 +79,12 @@ pub struct FieldMap {
 impl Default for FieldMap {
     fn default() -> Self {
         FieldMap {
-            id: vec!["id".into(), "paper_id".into(), "arxiv_id".into(), "doi".into()],
+            id: vec![
+                "id".into(),
+                "paper_id".into(),
+                "arxiv_id".into(),
+                "doi".into(),
+            ],
             title: vec!["title".into()],
             abstract_text: vec!["abstract".into(), "summary".into()],
         }
@@ -117,10 +122,7 @@ pub enum CorpusError {
 
 /// Opens all inputs (a path, or `-` for standard input) and returns one stream of records in
 /// input order, files one after the other. Ids are made unique across the whole stream.
-pub fn read_inputs(
-    inputs: &[PathBuf],
-    opts: &ReadOptions,
-) -> Result<Records, CorpusError> {
+pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Records, CorpusError> {
     let _ = (inputs, opts);
     Ok(Records {
         inner: Box::new(std::iter::empty()),
