@@ -1,9 +1,13 @@
+//! The `paperkg` binary: parse arguments, run, print the error chain, exit 0/1/2.
+
 fn main() {
-    std::process::exit(match paperkg::cli::run() {
+    let code = match paperkg::cli::run() {
         Ok(code) => code,
+        Err(e) if paperkg::cli::is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("paperkg: error: {e:#}");
             2
         }
-    })
+    };
+    std::process::exit(code);
 }

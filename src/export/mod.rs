@@ -1,1 +1,49 @@
-//! (stage under construction)
+//! Writing the graph out: DOT (and SVG through Graphviz), Neo4j import CSV, and the
+//! reloadable `graph.json`. Every file is written atomically. Exports read a
+//! [`KnowledgeGraph`](crate::graph::KnowledgeGraph); they never re-extract.
+
+pub mod dot;
+pub mod json;
+pub mod neo4j;
+pub mod view;
+
+pub use view::{View, ViewSpec};
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read graph {path}: {reason}")]
+    Load {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error("no entity matches {query:?}{}", did_you_mean(.suggestions))]
+    UnknownEntity {
+        query: String,
+        suggestions: Vec<String>,
+    },
+    #[error("Graphviz failed: {0}")]
+    Graphviz(String),
+}
+
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", s.join(", "))
+    }
+}
+
+/// Wraps an I/O error with the path it concerns.
+pub(crate) fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}

@@ -1,1 +1,629 @@
-//! (stage under construction)
+//! The knowledge graph: papers and entities, the edges between them, and their scores.
+//!
+//! [`KnowledgeGraph`] is the saved form (`output/graph.json`, versioned): plain lists of
+//! nodes and edges addressed by index, which every export and query reads without
+//! re-extracting. [`KnowledgeGraph::petgraph`] gives the same graph as a petgraph graph for
+//! traversal; the scores (IDF, NPMI, PageRank, communities) are computed once, in
+//! [`KnowledgeGraph::build`].
+//!
+//! Paper–paper links are weighted by the inverse document frequency of the shared
+//! entities, so sharing a rare dataset counts more than sharing "large language model".
+//! To stay linear on large corpora each paper keeps only its `top_k` strongest links, and
+//! entities found in more than `link_max_df` papers do not create links at all (they would
+//! link a large share of the corpus and say little); they still count in co-occurrence.
+
+mod lookup;
+pub use lookup::Lookup;
+
+use crate::extract::Role;
+use crate::normalize::Normalized;
+use crate::rules::EntityType;
+use petgraph::graph::{NodeIndex, UnGraph};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Version of the `graph.json` layout; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Tuning of the linking and scoring steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GraphOptions {
+    /// Strongest paper–paper links kept per paper.
+    pub top_k: usize,
+    /// Entities in more papers than this do not create paper–paper links.
+    pub link_max_df: u32,
+    /// Minimum number of shared papers for an entity–entity co-occurrence edge.
+    pub min_cooccur: u32,
+}
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            top_k: 10,
+            link_max_df: 500,
+            min_cooccur: 2,
+        }
+    }
+}
+
+/// A paper node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperNode {
+    pub id: String,
+    pub title: String,
+}
+
+/// An entity node with its scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityNode {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub aliases: Vec<String>,
+    /// Papers mentioning it (document frequency).
+    pub papers: u32,
+    /// Mentions over all papers.
+    pub mentions: u32,
+    /// `ln(N / papers)`: how informative sharing this entity is.
+    pub idf: f64,
+    /// PageRank over the whole graph (sums to 1 over all nodes).
+    pub pagerank: f64,
+    /// Community id in the co-occurrence graph; 0 is the largest community.
+    pub community: u32,
+}
+
+/// Paper → entity: the paper mentions the entity `count` times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionEdge {
+    pub paper: u32,
+    pub entity: u32,
+    pub count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// Paper ↔ paper through shared entities (`a < b`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperLink {
+    pub a: u32,
+    pub b: u32,
+    /// Sum of the shared entities' IDF.
+    pub weight: f64,
+    /// Shared entities (indices), most informative first.
+    pub shared: Vec<u32>,
+}
+
+/// Entity ↔ entity: mentioned together in `papers` papers (`a < b`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoOccurrence {
+    pub a: u32,
+    pub b: u32,
+    pub papers: u32,
+    /// Normalized pointwise mutual information in [-1, 1]: 1 when the two always occur
+    /// together, 0 when independent — so frequent entities do not dominate.
+    pub npmi: f64,
+}
+
+/// The whole graph as saved in `graph.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeGraph {
+    pub format: u32,
+    pub generator: String,
+    pub types: Vec<EntityType>,
+    pub papers: Vec<PaperNode>,
+    pub entities: Vec<EntityNode>,
+    pub mentions: Vec<MentionEdge>,
+    pub paper_links: Vec<PaperLink>,
+    pub cooccurrences: Vec<CoOccurrence>,
+}
+
+/// A node of the petgraph view: index into `papers` or `entities`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    Paper(u32),
+    Entity(u32),
+}
+
+/// An edge of the petgraph view: index into `mentions`, `paper_links` or `cooccurrences`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EdgeRef {
+    Mention(u32),
+    Link(u32),
+    CoOccurs(u32),
+}
+
+impl KnowledgeGraph {
+    /// Builds the graph and all scores from the normalized corpus.
+    pub fn build(norm: Normalized, types: &[EntityType], opts: &GraphOptions) -> Self {
+        let n_papers = norm.papers.len();
+        let n_entities = norm.entities.len();
+        let n = n_papers.max(1) as f64;
+        let idf: Vec<f64> = norm
+            .entities
+            .iter()
+            .map(|e| (n / f64::from(e.papers.max(1))).ln())
+            .collect();
+
+        let mut mentions = Vec::new();
+        for (pi, p) in norm.papers.iter().enumerate() {
+            for &(e, count, role) in &p.entities {
+                mentions.push(MentionEdge {
+                    paper: pi as u32,
+                    entity: e,
+                    count,
+                    role,
+                });
+            }
+        }
+        let paper_entities: Vec<Vec<u32>> = norm
+            .papers
+            .iter()
+            .map(|p| p.entities.iter().map(|e| e.0).collect())
+            .collect();
+        let paper_links = link_papers(&paper_entities, n_entities, &idf, opts);
+        let cooccurrences = cooccur(&paper_entities, &norm.entities, n_papers, opts);
+
+        let mut entities: Vec<EntityNode> = norm
+            .entities
+            .into_iter()
+            .zip(&idf)
+            .map(|(e, &idf)| EntityNode {
+                id: e.id,
+                name: e.name,
+                etype: e.etype,
+                aliases: e.aliases,
+                papers: e.papers,
+                mentions: e.mentions,
+                idf: round6(idf),
+                pagerank: 0.0,
+                community: 0,
+            })
+            .collect();
+        let communities = label_propagation(n_entities, &cooccurrences);
+        for (e, c) in entities.iter_mut().zip(communities) {
+            e.community = c;
+        }
+        let mut g = KnowledgeGraph {
+            format: FORMAT_VERSION,
+            generator: format!("paperkg {}", env!("CARGO_PKG_VERSION")),
+            types: types.to_vec(),
+            papers: norm
+                .papers
+                .into_iter()
+                .map(|p| PaperNode {
+                    id: p.id,
+                    title: p.title,
+                })
+                .collect(),
+            entities,
+            mentions,
+            paper_links,
+            cooccurrences,
+        };
+        let pg = g.petgraph();
+        let ranks = page_rank(&pg, 0.85, 50);
+        for idx in pg.node_indices() {
+            if let NodeRef::Entity(e) = pg[idx] {
+                g.entities[e as usize].pagerank = round6(ranks[idx.index()]);
+            }
+        }
+        g
+    }
+
+    /// The graph as an undirected petgraph graph: papers first (node index = paper index),
+    /// then entities (node index = papers + entity index).
+    pub fn petgraph(&self) -> UnGraph<NodeRef, EdgeRef> {
+        let np = self.papers.len() as u32;
+        let mut g = UnGraph::with_capacity(
+            self.papers.len() + self.entities.len(),
+            self.mentions.len() + self.paper_links.len() + self.cooccurrences.len(),
+        );
+        for i in 0..np {
+            g.add_node(NodeRef::Paper(i));
+        }
+        for i in 0..self.entities.len() as u32 {
+            g.add_node(NodeRef::Entity(i));
+        }
+        let ent = |e: u32| NodeIndex::new((np + e) as usize);
+        let pap = |p: u32| NodeIndex::new(p as usize);
+        for (i, m) in self.mentions.iter().enumerate() {
+            g.add_edge(pap(m.paper), ent(m.entity), EdgeRef::Mention(i as u32));
+        }
+        for (i, l) in self.paper_links.iter().enumerate() {
+            g.add_edge(pap(l.a), pap(l.b), EdgeRef::Link(i as u32));
+        }
+        for (i, c) in self.cooccurrences.iter().enumerate() {
+            g.add_edge(ent(c.a), ent(c.b), EdgeRef::CoOccurs(i as u32));
+        }
+        g
+    }
+
+    /// Number of entities of each type, in type order.
+    pub fn entities_per_type(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> =
+            self.types.iter().map(|t| (t.name.clone(), 0)).collect();
+        for e in &self.entities {
+            match counts.iter_mut().find(|(t, _)| *t == e.etype) {
+                Some(c) => c.1 += 1,
+                None => counts.push((e.etype.clone(), 1)),
+            }
+        }
+        counts
+    }
+
+    /// The style of a type (a default grey ellipse for types no rule file defines).
+    pub fn type_style(&self, name: &str) -> EntityType {
+        self.types
+            .iter()
+            .find(|t| t.name == name)
+            .cloned()
+            .unwrap_or_else(|| EntityType {
+                name: name.to_string(),
+                label: capitalize(name),
+                color: "#dddddd".into(),
+                shape: "ellipse".into(),
+            })
+    }
+}
+
+/// "method" → "Method".
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Rounds a score so that the saved graph does not depend on the last bits of floating
+/// point summation order.
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Paper–paper links: each paper's `top_k` strongest neighbours by summed IDF of the
+/// entities they share, over entities in at most `link_max_df` papers.
+fn link_papers(
+    paper_entities: &[Vec<u32>],
+    n_entities: usize,
+    idf: &[f64],
+    opts: &GraphOptions,
+) -> Vec<PaperLink> {
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); n_entities];
+    for (p, es) in paper_entities.iter().enumerate() {
+        for &e in es {
+            postings[e as usize].push(p as u32);
+        }
+    }
+    let max_df = opts.link_max_df as usize;
+    let per_paper: Vec<Vec<(u32, f64, Vec<u32>)>> = paper_entities
+        .par_iter()
+        .enumerate()
+        .map(|(p, es)| {
+            let mut acc: HashMap<u32, (f64, Vec<u32>)> = HashMap::new();
+            for &e in es {
+                let post = &postings[e as usize];
+                if post.len() < 2 || post.len() > max_df {
+                    continue;
+                }
+                for &q in post {
+                    if q as usize != p {
+                        let a = acc.entry(q).or_insert((0.0, Vec::new()));
+                        a.0 += idf[e as usize];
+                        a.1.push(e);
+                    }
+                }
+            }
+            let mut v: Vec<(u32, f64, Vec<u32>)> = acc
+                .into_iter()
+                .filter(|(_, (w, _))| *w > 0.0)
+                .map(|(q, (w, s))| (q, w, s))
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(opts.top_k);
+            v
+        })
+        .collect();
+    let mut links: HashMap<(u32, u32), (f64, Vec<u32>)> = HashMap::new();
+    for (p, v) in per_paper.into_iter().enumerate() {
+        for (q, w, shared) in v {
+            let k = if (p as u32) < q {
+                (p as u32, q)
+            } else {
+                (q, p as u32)
+            };
+            links.entry(k).or_insert((w, shared));
+        }
+    }
+    let mut out: Vec<PaperLink> = links
+        .into_iter()
+        .map(|((a, b), (w, mut shared))| {
+            shared.sort_by(|x, y| idf[*y as usize].total_cmp(&idf[*x as usize]).then(x.cmp(y)));
+            PaperLink {
+                a,
+                b,
+                weight: round6(w),
+                shared,
+            }
+        })
+        .collect();
+    out.sort_by_key(|l| (l.a, l.b));
+    out
+}
+
+/// Entity co-occurrence counts with NPMI, keeping pairs seen in at least `min_cooccur`
+/// papers.
+fn cooccur(
+    paper_entities: &[Vec<u32>],
+    entities: &[crate::normalize::Entity],
+    n_papers: usize,
+    opts: &GraphOptions,
+) -> Vec<CoOccurrence> {
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for es in paper_entities {
+        for (i, &a) in es.iter().enumerate() {
+            for &b in &es[i + 1..] {
+                *counts
+                    .entry((u64::from(a) << 32) | u64::from(b))
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+    let n = n_papers.max(1) as f64;
+    let mut out: Vec<CoOccurrence> = counts
+        .into_iter()
+        .filter(|&(_, c)| c >= opts.min_cooccur.max(1))
+        .map(|(k, c)| {
+            let (a, b) = ((k >> 32) as u32, k as u32);
+            let pab = f64::from(c) / n;
+            let pa = f64::from(entities[a as usize].papers) / n;
+            let pb = f64::from(entities[b as usize].papers) / n;
+            let npmi = if pab >= 1.0 {
+                1.0
+            } else {
+                (pab / (pa * pb)).ln() / -pab.ln()
+            };
+            CoOccurrence {
+                a,
+                b,
+                papers: c,
+                npmi: round6(npmi),
+            }
+        })
+        .collect();
+    out.sort_by_key(|c| (c.a, c.b));
+    out
+}
+
+/// PageRank by power iteration over the undirected graph, linear in the edges per
+/// iteration (petgraph's own `page_rank` is quadratic in the nodes). Dangling nodes spread
+/// their rank uniformly.
+pub fn page_rank(g: &UnGraph<NodeRef, EdgeRef>, damping: f64, iterations: usize) -> Vec<f64> {
+    let n = g.node_count();
+    if n == 0 {
+        return Vec::new();
+    }
+    let nf = n as f64;
+    let degree: Vec<f64> = g
+        .node_indices()
+        .map(|v| g.neighbors(v).count() as f64)
+        .collect();
+    let mut rank = vec![1.0 / nf; n];
+    let mut next = vec![0.0; n];
+    for _ in 0..iterations {
+        let dangling: f64 = (0..n).filter(|&v| degree[v] == 0.0).map(|v| rank[v]).sum();
+        let base = (1.0 - damping) / nf + damping * dangling / nf;
+        next.iter_mut().for_each(|x| *x = base);
+        for e in g.raw_edges() {
+            let (s, t) = (e.source().index(), e.target().index());
+            next[t] += damping * rank[s] / degree[s];
+            next[s] += damping * rank[t] / degree[t];
+        }
+        std::mem::swap(&mut rank, &mut next);
+    }
+    rank
+}
+
+/// Communities of the co-occurrence graph by label propagation, weighted by NPMI (only
+/// positive associations pull), in a fixed node order with ties to the smallest label so
+/// the result is deterministic. Communities are numbered by size, largest first.
+fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
+    let mut adj: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+    for c in edges {
+        if c.npmi > 0.0 {
+            let w = c.npmi * f64::from(c.papers);
+            adj[c.a as usize].push((c.b, w));
+            adj[c.b as usize].push((c.a, w));
+        }
+    }
+    let mut label: Vec<u32> = (0..n as u32).collect();
+    let mut scores: HashMap<u32, f64> = HashMap::new();
+    for _ in 0..20 {
+        let mut changed = false;
+        for v in 0..n {
+            if adj[v].is_empty() {
+                continue;
+            }
+            scores.clear();
+            for &(u, w) in &adj[v] {
+                *scores.entry(label[u as usize]).or_insert(0.0) += w;
+            }
+            let best = scores
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(l, _)| *l)
+                .unwrap_or(label[v]);
+            if best != label[v] {
+                label[v] = best;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Renumber: largest community first, ties by smallest member.
+    let mut size: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (v, &l) in label.iter().enumerate() {
+        let e = size.entry(l).or_insert((0, v));
+        e.0 += 1;
+    }
+    let mut order: Vec<(u32, (usize, usize))> = size.into_iter().collect();
+    order.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+    let renum: HashMap<u32, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(i, (l, _))| (*l, i as u32))
+        .collect();
+    label.iter().map(|l| renum[l]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{Entity, PaperEntities};
+
+    fn entity(name: &str, papers: u32) -> Entity {
+        Entity {
+            id: crate::normalize::slug(name),
+            name: name.into(),
+            etype: "concept".into(),
+            aliases: vec![],
+            papers,
+            mentions: papers,
+        }
+    }
+
+    /// Five papers; "common" is in all of them, "rare" only in papers 0 and 1, "mid" in
+    /// 2, 3 and 4.
+    fn sample() -> Normalized {
+        let entities = vec![entity("common", 5), entity("rare", 2), entity("mid", 3)];
+        let lists: [&[u32]; 5] = [&[0, 1], &[0, 1], &[0, 2], &[0, 2], &[0, 2]];
+        Normalized {
+            types: vec!["concept".into()],
+            entities,
+            papers: lists
+                .iter()
+                .enumerate()
+                .map(|(i, es)| PaperEntities {
+                    id: format!("p{i}"),
+                    title: format!("Paper {i}"),
+                    entities: es.iter().map(|&e| (e, 1, None)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn build(opts: GraphOptions) -> KnowledgeGraph {
+        KnowledgeGraph::build(sample(), &[], &opts)
+    }
+
+    #[test]
+    fn rare_shared_entities_weigh_more_than_common_ones() {
+        let g = build(GraphOptions::default());
+        let w = |a: u32, b: u32| {
+            g.paper_links
+                .iter()
+                .find(|l| l.a == a && l.b == b)
+                .map(|l| l.weight)
+        };
+        // Entity "common" is in every paper: idf 0, so it adds nothing.
+        let rare = w(0, 1).unwrap();
+        let mid = w(2, 3).unwrap();
+        assert!((rare - (5.0f64 / 2.0).ln()).abs() < 1e-6, "{rare}");
+        assert!((mid - (5.0f64 / 3.0).ln()).abs() < 1e-6, "{mid}");
+        assert!(rare > mid);
+        let l01 = g.paper_links.iter().find(|l| l.a == 0 && l.b == 1).unwrap();
+        assert_eq!(l01.shared, vec![1, 0], "most informative entity first");
+    }
+
+    #[test]
+    fn top_k_and_max_df_bound_the_links() {
+        let g = build(GraphOptions {
+            top_k: 1,
+            link_max_df: 3,
+            min_cooccur: 1,
+        });
+        // "common" (df 5) is over the cap, so papers 0/1 link only to each other and
+        // papers 2..4 through "mid"; each paper keeps one link.
+        for l in &g.paper_links {
+            assert!(!l.shared.contains(&0), "{l:?}");
+        }
+        let mut degree = [0; 5];
+        for l in &g.paper_links {
+            degree[l.a as usize] += 1;
+            degree[l.b as usize] += 1;
+        }
+        assert!(degree.iter().all(|&d| (1..=2).contains(&d)), "{degree:?}");
+        assert!(g.paper_links.iter().any(|l| (l.a, l.b) == (0, 1)));
+    }
+
+    #[test]
+    fn npmi_rewards_association_not_frequency() {
+        let g = build(GraphOptions {
+            min_cooccur: 2,
+            ..GraphOptions::default()
+        });
+        let co = |a: u32, b: u32| g.cooccurrences.iter().find(|c| c.a == a && c.b == b);
+        let with_rare = co(0, 1).unwrap();
+        let with_mid = co(0, 2).unwrap();
+        assert_eq!(with_rare.papers, 2);
+        assert_eq!(with_mid.papers, 3);
+        // "common" is everywhere: independent of both, NPMI 0.
+        assert!(with_rare.npmi.abs() < 1e-9 && with_mid.npmi.abs() < 1e-9);
+        // rare and mid never co-occur: no edge.
+        assert!(co(1, 2).is_none());
+    }
+
+    #[test]
+    fn pagerank_sums_to_one_and_favours_hubs() {
+        let g = build(GraphOptions::default());
+        let pg = g.petgraph();
+        let ranks = page_rank(&pg, 0.85, 50);
+        let total: f64 = ranks.iter().sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        let common = g.entities[0].pagerank;
+        assert!(g.entities[1..].iter().all(|e| e.pagerank < common));
+    }
+
+    #[test]
+    fn communities_group_associated_entities() {
+        // Two groups: {0,1} and {2,3}, each pair strongly associated.
+        let edges = vec![
+            CoOccurrence {
+                a: 0,
+                b: 1,
+                papers: 3,
+                npmi: 0.9,
+            },
+            CoOccurrence {
+                a: 2,
+                b: 3,
+                papers: 4,
+                npmi: 0.8,
+            },
+            CoOccurrence {
+                a: 1,
+                b: 2,
+                papers: 2,
+                npmi: -0.2,
+            },
+        ];
+        let c = label_propagation(5, &edges);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[2], c[3]);
+        assert_ne!(c[0], c[2]);
+        assert_ne!(c[4], c[0]);
+        assert_ne!(c[4], c[2]);
+    }
+
+    #[test]
+    fn json_round_trip_keeps_everything() {
+        let g = build(GraphOptions::default());
+        let s = serde_json::to_string(&g).unwrap();
+        let back: KnowledgeGraph = serde_json::from_str(&s).unwrap();
+        assert_eq!(g, back);
+    }
+}

@@ -1,1 +1,602 @@
-//! (stage under construction)
+//! Corpus-wide normalization: one entity per real thing.
+//!
+//! Surface forms are merged by a normalization key that ignores case, hyphens, spaces and
+//! a plural final word ("Large Language Models", "large-language model" and "LLMs" as a
+//! defined acronym all meet). Acronyms are resolved twice: inside a paper the extractor
+//! already maps a defined short form to its long form; across the corpus a short form used
+//! without definition is mapped to the long form the corpus defines it with most often,
+//! when that reading clearly dominates.
+//!
+//! The stage is a reduce: [`Normalizer::add`] takes one [`Extraction`] at a time and keeps
+//! only interned keys and small counts per paper, so memory grows with the graph, not with
+//! the text; [`Normalizer::finish`] builds the entity table.
+
+use crate::extract::{Extraction, Role};
+use std::collections::{BTreeMap, HashMap};
+
+/// The merge key of a surface form: lowercase alphanumerics only, last word singular.
+///
+/// Two strings with the same key are the same entity. Hyphens, spaces and other separators
+/// are dropped so "fine-tuning", "fine tuning" and "finetuning" meet, while letters and
+/// digits are kept so "GPT-4" and "GPT-4V" stay apart.
+pub fn key(s: &str) -> String {
+    let words: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, w) in words.iter().enumerate() {
+        if i + 1 == words.len() {
+            out.push_str(&singular(w));
+        } else {
+            for c in w.chars() {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// Words whose plural and singular look alike, or that only look plural.
+const INVARIANT: &[&str] = &["series", "species", "news", "means", "lens"];
+
+/// The singular, lowercased form of one word, by the regular English plural rules plus
+/// acronym plurals ("LLMs" → "llm"). Irregular and ambiguous endings are left alone.
+fn singular(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let n = lower.chars().count();
+    // Acronym plural: capitals followed by a lowercase s ("LLMs", "VLMs", "GNNs").
+    let caps = word.chars().filter(|c| c.is_uppercase()).count();
+    if word.ends_with('s') && caps >= 2 && caps + 1 == word.chars().count() {
+        return lower[..lower.len() - 1].to_string();
+    }
+    if n <= 3 || word.chars().any(|c| c.is_ascii_digit()) || INVARIANT.contains(&lower.as_str()) {
+        return lower;
+    }
+    if let Some(stem) = lower.strip_suffix("ies") {
+        if n > 4 {
+            return format!("{stem}y");
+        }
+    }
+    for suffix in ["sses", "shes", "ches", "xes", "zes"] {
+        if lower.ends_with(suffix) {
+            return lower[..lower.len() - 2].to_string();
+        }
+    }
+    if lower.ends_with('s') {
+        let keep = ["ss", "us", "is", "as", "ys", "ics"];
+        if !keep.iter().any(|k| lower.ends_with(k)) {
+            return lower[..lower.len() - 1].to_string();
+        }
+    }
+    lower
+}
+
+/// A URL- and Cypher-friendly id for an entity: lowercase alphanumerics joined by hyphens.
+///
+/// Different merge keys always give different slugs, because the key is a function of the
+/// slug; ids are therefore unique within a graph.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_sep = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if pending_sep && !out.is_empty() {
+                out.push('-');
+            }
+            pending_sep = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_sep = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("entity");
+    }
+    out
+}
+
+/// One entity of the corpus, after merging.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// Stable id within the graph (a slug of the name).
+    pub id: String,
+    /// Display name: the most frequent canonical form among the merged mentions.
+    pub name: String,
+    /// Entity type, by majority over its mentions (ties: the earlier type).
+    pub etype: String,
+    /// Other surface forms seen for it (sorted; acronyms included).
+    pub aliases: Vec<String>,
+    /// Number of papers that mention it.
+    pub papers: u32,
+    /// Number of mentions over all papers.
+    pub mentions: u32,
+}
+
+/// The entities one paper mentions, after merging.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaperEntities {
+    pub id: String,
+    pub title: String,
+    /// `(entity index, mention count, role)` sorted by entity index; the role is the
+    /// strongest one stated (proposed over evaluated-on over used).
+    pub entities: Vec<(u32, u32, Option<Role>)>,
+}
+
+/// The result of normalization: the entity table and each paper's entities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    /// Entity types in priority order (as given by the rules).
+    pub types: Vec<String>,
+    /// Entities sorted by (type order, name), so indices are deterministic.
+    pub entities: Vec<Entity>,
+    /// Papers in input order.
+    pub papers: Vec<PaperEntities>,
+}
+
+#[derive(Default)]
+struct KeyInfo {
+    /// Canonical surface forms and how often each was used.
+    canon: HashMap<Box<str>, u32>,
+    /// Other surface texts (as written) and how often.
+    texts: HashMap<Box<str>, u32>,
+    /// Votes per type index.
+    votes: Vec<u32>,
+}
+
+struct PaperAcc {
+    id: String,
+    title: String,
+    keys: Vec<(u32, u32, Option<Role>)>,
+}
+
+/// Accumulates extractions one paper at a time and merges them into entities.
+pub struct Normalizer {
+    types: Vec<String>,
+    type_index: HashMap<String, usize>,
+    keys: HashMap<Box<str>, u32>,
+    infos: Vec<KeyInfo>,
+    /// (short-form key, long-form key) → number of papers defining it that way.
+    definitions: HashMap<(u32, u32), u32>,
+    papers: Vec<PaperAcc>,
+}
+
+/// Share of a short form's definitions its most common long form needs before an undefined
+/// use of the short form elsewhere is taken to mean it.
+const ACRONYM_DOMINANCE: f64 = 0.6;
+
+impl Normalizer {
+    /// A normalizer for the given entity types, in priority order. Types seen in extractions
+    /// but not listed here are appended in order of first appearance.
+    pub fn new(types: &[String]) -> Self {
+        let type_index = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i))
+            .collect();
+        Normalizer {
+            types: types.to_vec(),
+            type_index,
+            keys: HashMap::new(),
+            infos: Vec::new(),
+            definitions: HashMap::new(),
+            papers: Vec::new(),
+        }
+    }
+
+    fn type_idx(&mut self, t: &str) -> usize {
+        if let Some(&i) = self.type_index.get(t) {
+            return i;
+        }
+        let i = self.types.len();
+        self.types.push(t.to_string());
+        self.type_index.insert(t.to_string(), i);
+        i
+    }
+
+    fn intern(&mut self, k: String) -> u32 {
+        if let Some(&id) = self.keys.get(k.as_str()) {
+            return id;
+        }
+        let id = self.infos.len() as u32;
+        self.keys.insert(k.into_boxed_str(), id);
+        self.infos.push(KeyInfo::default());
+        id
+    }
+
+    /// Adds one paper's extraction.
+    pub fn add(&mut self, ex: &Extraction) {
+        let mut per_key: BTreeMap<u32, (u32, Option<Role>)> = BTreeMap::new();
+        for m in &ex.mentions {
+            let k = key(&m.canonical);
+            if k.is_empty() {
+                continue;
+            }
+            let t = self.type_idx(&m.etype);
+            let id = self.intern(k);
+            let info = &mut self.infos[id as usize];
+            if info.votes.len() <= t {
+                info.votes.resize(t + 1, 0);
+            }
+            info.votes[t] += 1;
+            *info.canon.entry(m.canonical.as_str().into()).or_insert(0) += 1;
+            if m.text != m.canonical {
+                *info.texts.entry(m.text.as_str().into()).or_insert(0) += 1;
+            }
+            let e = per_key.entry(id).or_insert((0, None));
+            e.0 += 1;
+            e.1 = stronger(e.1, m.role);
+        }
+        let mut defined = Vec::new();
+        for a in &ex.acronyms {
+            let (sk, lk) = (key(&a.short), key(&a.long));
+            if sk.is_empty() || lk.is_empty() || sk == lk {
+                continue;
+            }
+            let s = self.intern(sk);
+            let l = self.intern(lk);
+            *self.infos[s as usize]
+                .texts
+                .entry(a.short.as_str().into())
+                .or_insert(0) += 1;
+            defined.push((s, l));
+        }
+        defined.sort_unstable();
+        defined.dedup();
+        for d in defined {
+            *self.definitions.entry(d).or_insert(0) += 1;
+        }
+        self.papers.push(PaperAcc {
+            id: ex.id.clone(),
+            title: ex.title.clone(),
+            keys: per_key.into_iter().map(|(k, (c, r))| (k, c, r)).collect(),
+        });
+    }
+
+    /// Merges keys into entities and returns the entity table with each paper's entities.
+    pub fn finish(self) -> Normalized {
+        let n = self.infos.len();
+        // Union-find over keys: a short form joins the long form that dominates its
+        // definitions in the corpus.
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        let mut by_short: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        for (&(s, l), &c) in &self.definitions {
+            by_short.entry(s).or_default().push((l, c));
+        }
+        for (s, mut longs) in by_short {
+            longs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let total: u32 = longs.iter().map(|x| x.1).sum();
+            let (best, count) = longs[0];
+            if f64::from(count) >= ACRONYM_DOMINANCE * f64::from(total) {
+                union(&mut parent, s, best);
+            }
+        }
+        let root: Vec<u32> = (0..n as u32).map(|k| find(&mut parent, k)).collect();
+
+        // Group keys by root, aggregating their surface forms and votes.
+        let mut groups: BTreeMap<u32, Group> = BTreeMap::new();
+        for (k, info) in self.infos.iter().enumerate() {
+            let g = groups.entry(root[k]).or_default();
+            for (s, c) in &info.canon {
+                *g.canon.entry(s.to_string()).or_insert(0) += c;
+            }
+            for (s, c) in &info.texts {
+                *g.texts.entry(s.to_string()).or_insert(0) += c;
+            }
+            if g.votes.len() < info.votes.len() {
+                g.votes.resize(info.votes.len(), 0);
+            }
+            for (i, v) in info.votes.iter().enumerate() {
+                g.votes[i] += v;
+            }
+        }
+        // Per-paper entity lists in terms of roots, merging keys that joined.
+        let mut papers_per_root: HashMap<u32, u32> = HashMap::new();
+        let mut mentions_per_root: HashMap<u32, u32> = HashMap::new();
+        let mut paper_roots: Vec<Vec<(u32, u32, Option<Role>)>> =
+            Vec::with_capacity(self.papers.len());
+        for p in &self.papers {
+            let mut m: BTreeMap<u32, (u32, Option<Role>)> = BTreeMap::new();
+            for &(k, c, r) in &p.keys {
+                let e = m.entry(root[k as usize]).or_insert((0, None));
+                e.0 += c;
+                e.1 = stronger(e.1, r);
+            }
+            for (&r, &(c, _)) in &m {
+                *papers_per_root.entry(r).or_insert(0) += 1;
+                *mentions_per_root.entry(r).or_insert(0) += c;
+            }
+            paper_roots.push(m.into_iter().map(|(k, (c, r))| (k, c, r)).collect());
+        }
+
+        // Build entities for roots that some paper mentions.
+        let mut entities: Vec<(u32, Entity, usize)> = Vec::new();
+        for (r, g) in groups {
+            let Some(&papers) = papers_per_root.get(&r) else {
+                continue;
+            };
+            let name = most_frequent(&g.canon).unwrap_or_default();
+            let t = g
+                .votes
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let mut aliases: Vec<String> = g
+                .canon
+                .keys()
+                .chain(g.texts.keys())
+                .filter(|s| **s != name)
+                .cloned()
+                .collect();
+            aliases.sort();
+            aliases.dedup();
+            entities.push((
+                r,
+                Entity {
+                    id: slug(&name),
+                    etype: self.types.get(t).cloned().unwrap_or_default(),
+                    name,
+                    aliases,
+                    papers,
+                    mentions: mentions_per_root[&r],
+                },
+                t,
+            ));
+        }
+        entities.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.1.id.cmp(&b.1.id)));
+        dedupe_ids(&mut entities);
+        let index: HashMap<u32, u32> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, (r, _, _))| (*r, i as u32))
+            .collect();
+        let papers = self
+            .papers
+            .into_iter()
+            .zip(paper_roots)
+            .map(|(p, roots)| {
+                let mut es: Vec<(u32, u32, Option<Role>)> = roots
+                    .into_iter()
+                    .map(|(r, c, role)| (index[&r], c, role))
+                    .collect();
+                es.sort_unstable_by_key(|e| e.0);
+                PaperEntities {
+                    id: p.id,
+                    title: p.title,
+                    entities: es,
+                }
+            })
+            .collect();
+        Normalized {
+            types: self.types,
+            entities: entities.into_iter().map(|(_, e, _)| e).collect(),
+            papers,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Group {
+    canon: HashMap<String, u32>,
+    texts: HashMap<String, u32>,
+    votes: Vec<u32>,
+}
+
+/// Makes entity ids unique when two entities of different keys slug alike (possible only
+/// when names differ in characters the slug drops, such as non-alphanumeric symbols).
+fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for (_, e, _) in entities.iter_mut() {
+        let n = seen.entry(e.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            e.id = format!("{}~{}", e.id, n);
+        }
+    }
+}
+
+/// The most frequent string (ties: the one that sorts first), for deterministic names.
+fn most_frequent(counts: &HashMap<String, u32>) -> Option<String> {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(s, _)| s.clone())
+}
+
+/// The stronger of two roles: proposed > evaluated-on > used > none.
+fn stronger(a: Option<Role>, b: Option<Role>) -> Option<Role> {
+    fn rank(r: Option<Role>) -> u8 {
+        match r {
+            None => 0,
+            Some(Role::Used) => 1,
+            Some(Role::EvaluatedOn) => 2,
+            Some(Role::Proposed) => 3,
+        }
+    }
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+fn union(parent: &mut [u32], a: u32, b: u32) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        // The smaller root wins so the result does not depend on insertion order.
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[hi as usize] = lo;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Acronym, Field, Mention};
+
+    #[test]
+    fn keys_merge_variants_and_keep_distinct_things_apart() {
+        let same = [
+            ("Large Language Models", "large language model"),
+            ("large-language model", "Large Language Model"),
+            ("fine-tuning", "finetuning"),
+            ("fine tuning", "Fine-Tuning"),
+            ("LLMs", "LLM"),
+            ("Graph Neural Networks", "graph neural network"),
+            ("CIFAR-100", "cifar100"),
+            ("class-incremental learning", "Class Incremental Learning"),
+            ("strategies", "strategy"),
+            ("approaches", "approach"),
+        ];
+        for (a, b) in same {
+            assert_eq!(key(a), key(b), "{a} vs {b}");
+        }
+        let different = [
+            ("GPT-4", "GPT-4V"),
+            ("CIFAR-10", "CIFAR-100"),
+            ("bias", "bia"),
+            ("analysis", "analysi"),
+            ("loss", "los"),
+            ("physics", "physic"),
+        ];
+        for (a, b) in different {
+            assert_ne!(key(a), key(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn slug_is_readable_and_unique_per_key() {
+        assert_eq!(
+            slug("Solo Performance Prompting"),
+            "solo-performance-prompting"
+        );
+        assert_eq!(slug("CIFAR-100"), "cifar-100");
+        assert_eq!(slug("NEVIS'22"), "nevis-22");
+        assert_eq!(slug("!!"), "entity");
+    }
+
+    fn mention(t: &str, text: &str, canonical: &str) -> Mention {
+        Mention {
+            etype: t.into(),
+            text: text.into(),
+            canonical: canonical.into(),
+            field: Field::Abstract,
+            start: 0,
+            end: text.chars().count(),
+            rule: "test".into(),
+            role: None,
+        }
+    }
+
+    fn ex(id: &str, mentions: Vec<Mention>, acronyms: &[(&str, &str)]) -> Extraction {
+        Extraction {
+            id: id.into(),
+            title: format!("title {id}"),
+            mentions,
+            acronyms: acronyms
+                .iter()
+                .map(|(s, l)| Acronym {
+                    short: s.to_string(),
+                    long: l.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn variants_across_papers_become_one_entity() {
+        let types = vec!["method".to_string(), "concept".to_string()];
+        let mut n = Normalizer::new(&types);
+        n.add(&ex(
+            "a",
+            vec![
+                mention("method", "Large Language Models", "Large Language Models"),
+                mention("method", "LLMs", "Large Language Models"),
+            ],
+            &[("LLMs", "Large Language Models")],
+        ));
+        n.add(&ex(
+            "b",
+            vec![mention(
+                "method",
+                "large language model",
+                "large language model",
+            )],
+            &[],
+        ));
+        // Undefined short form in a third paper: resolved through the corpus definitions.
+        n.add(&ex("c", vec![mention("method", "LLM", "LLM")], &[]));
+        let out = n.finish();
+        assert_eq!(out.entities.len(), 1, "{:?}", out.entities);
+        let e = &out.entities[0];
+        assert_eq!(e.papers, 3);
+        assert_eq!(e.mentions, 4);
+        assert_eq!(e.name, "Large Language Models");
+        assert!(e.aliases.contains(&"LLMs".to_string()));
+        assert!(e.aliases.contains(&"LLM".to_string()));
+        assert_eq!(out.papers[2].entities, vec![(0, 1, None)]);
+    }
+
+    #[test]
+    fn ambiguous_short_form_is_not_merged() {
+        let types = vec!["concept".to_string()];
+        let mut n = Normalizer::new(&types);
+        n.add(&ex(
+            "a",
+            vec![mention("concept", "CL", "continual learning")],
+            &[("CL", "continual learning")],
+        ));
+        n.add(&ex(
+            "b",
+            vec![mention("concept", "CL", "contrastive learning")],
+            &[("CL", "contrastive learning")],
+        ));
+        n.add(&ex("c", vec![mention("concept", "CL", "CL")], &[]));
+        let out = n.finish();
+        let names: Vec<&str> = out.entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec!["CL", "continual learning", "contrastive learning"]
+        );
+    }
+
+    #[test]
+    fn type_is_the_majority_and_ties_go_to_the_earlier_type() {
+        let types = vec!["method".to_string(), "concept".to_string()];
+        let mut n = Normalizer::new(&types);
+        n.add(&ex(
+            "a",
+            vec![mention("concept", "x model", "x model")],
+            &[],
+        ));
+        n.add(&ex(
+            "b",
+            vec![mention("concept", "X model", "X model")],
+            &[],
+        ));
+        n.add(&ex("c", vec![mention("method", "x model", "x model")], &[]));
+        n.add(&ex(
+            "d",
+            vec![mention("method", "y", "y"), mention("concept", "y", "y")],
+            &[],
+        ));
+        let out = n.finish();
+        let by_name: HashMap<&str, &str> = out
+            .entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.etype.as_str()))
+            .collect();
+        assert_eq!(by_name["x model"], "concept");
+        assert_eq!(by_name["y"], "method");
+    }
+}

@@ -1,0 +1,319 @@
+//! DOT for Graphviz, built with graphviz-rust, and SVG/PNG rendering through `dot`.
+//!
+//! Entities are coloured and shaped by type (from the rule files), sized by how many
+//! papers mention them; papers are small notes; co-occurrence edges are thicker the more
+//! strongly associated, paper links the heavier their shared entities. A title and a legend
+//! are part of the picture.
+
+use super::{io_err, ExportError, View};
+use crate::graph::KnowledgeGraph;
+use crate::util::write_atomic;
+use graphviz_rust::cmd::{CommandArg, Format};
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Quotes a string as a DOT id: backslashes and quotes escaped, line breaks as `\n`.
+pub fn quote(s: &str) -> Id {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Id::Escaped(out)
+}
+
+fn attr(k: &str, v: &str) -> Attribute {
+    Attribute(Id::Plain(k.to_string()), quote(v))
+}
+
+/// Breaks a long label into lines of about `width` characters at spaces.
+fn wrap(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for w in s.split_whitespace() {
+        let n = w.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(w);
+        line += n;
+    }
+    out
+}
+
+fn node_id(prefix: char, i: u32) -> NodeId {
+    NodeId(Id::Plain(format!("{prefix}{i}")), None)
+}
+
+/// Builds the DOT graph of a view.
+pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
+    let mut stmts = Vec::new();
+    let title = format!(
+        "paperkg: {} papers, {} entities ({}); showing {} entities, {} papers",
+        g.papers.len(),
+        g.entities.len(),
+        view.caption,
+        view.entities.len(),
+        view.papers.len()
+    );
+    let large = view.entities.len() + view.papers.len() > 60;
+    stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![
+        attr("label", &title),
+        attr("labelloc", "t"),
+        attr("fontsize", "20"),
+        attr("fontname", "Helvetica"),
+        attr("layout", if large { "sfdp" } else { "neato" }),
+        attr("overlap", "false"),
+        attr("splines", "true"),
+        attr("outputorder", "edgesfirst"),
+        attr("bgcolor", "white"),
+    ])));
+    stmts.push(Stmt::GAttribute(GraphAttributes::Node(vec![
+        attr("style", "filled"),
+        attr("fontname", "Helvetica"),
+    ])));
+    stmts.push(Stmt::GAttribute(GraphAttributes::Edge(vec![attr(
+        "color",
+        "#00000040",
+    )])));
+
+    // Legend: one sample node per type present, plus papers.
+    let mut legend = Vec::new();
+    let present: HashSet<&str> = view
+        .entities
+        .iter()
+        .map(|&e| g.entities[e as usize].etype.as_str())
+        .collect();
+    let mut types: Vec<String> = g.types.iter().map(|t| t.name.clone()).collect();
+    for e in &view.entities {
+        let t = &g.entities[*e as usize].etype;
+        if !types.contains(t) {
+            types.push(t.clone());
+        }
+    }
+    for (i, t) in types
+        .iter()
+        .filter(|t| present.contains(t.as_str()))
+        .enumerate()
+    {
+        let s = g.type_style(t);
+        legend.push(Stmt::Node(Node::new(
+            NodeId(Id::Plain(format!("legend{i}")), None),
+            vec![
+                attr("label", &s.label),
+                attr("shape", &s.shape),
+                attr("fillcolor", &s.color),
+                attr("fontsize", "12"),
+            ],
+        )));
+    }
+    if !view.papers.is_empty() {
+        legend.push(Stmt::Node(Node::new(
+            NodeId(Id::Plain("legend_paper".into()), None),
+            vec![
+                attr("label", "Paper"),
+                attr("shape", "note"),
+                attr("fillcolor", "#f5f5f5"),
+                attr("fontsize", "12"),
+            ],
+        )));
+    }
+    if !legend.is_empty() {
+        let mut sub = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
+            attr("label", "Legend"),
+            attr("style", "rounded"),
+            attr("color", "gray"),
+        ]))];
+        sub.extend(legend);
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: Id::Plain("cluster_legend".into()),
+            stmts: sub,
+        }));
+    }
+
+    let max_papers = view
+        .entities
+        .iter()
+        .map(|&e| g.entities[e as usize].papers)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for &e in &view.entities {
+        let ent = &g.entities[e as usize];
+        let s = g.type_style(&ent.etype);
+        let size = 10.0 + 14.0 * (f64::from(ent.papers).ln_1p() / f64::from(max_papers).ln_1p());
+        stmts.push(Stmt::Node(Node::new(
+            node_id('e', e),
+            vec![
+                attr("label", &wrap(&ent.name, 24)),
+                attr("shape", &s.shape),
+                attr("fillcolor", &s.color),
+                attr("fontsize", &format!("{size:.1}")),
+                attr(
+                    "tooltip",
+                    &format!("{} ({}), {} papers", ent.name, ent.etype, ent.papers),
+                ),
+            ],
+        )));
+    }
+    for &p in &view.papers {
+        let paper = &g.papers[p as usize];
+        stmts.push(Stmt::Node(Node::new(
+            node_id('p', p),
+            vec![
+                attr("label", &wrap(&paper.title, 32)),
+                attr("shape", "note"),
+                attr("fillcolor", "#f5f5f5"),
+                attr("fontsize", "9"),
+                attr("tooltip", &format!("{}: {}", paper.id, paper.title)),
+            ],
+        )));
+    }
+
+    let ents: HashSet<u32> = view.entities.iter().copied().collect();
+    let paps: HashSet<u32> = view.papers.iter().copied().collect();
+    let edge = |a: NodeId, b: NodeId, attrs: Vec<Attribute>| {
+        Stmt::Edge(Edge {
+            ty: EdgeTy::Pair(Vertex::N(a), Vertex::N(b)),
+            attributes: attrs,
+        })
+    };
+    for m in &g.mentions {
+        if paps.contains(&m.paper) && ents.contains(&m.entity) {
+            stmts.push(edge(
+                node_id('p', m.paper),
+                node_id('e', m.entity),
+                vec![attr(
+                    "penwidth",
+                    &format!("{:.1}", 0.6 + 0.4 * f64::from(m.count.min(5))),
+                )],
+            ));
+        }
+    }
+    for c in &g.cooccurrences {
+        if ents.contains(&c.a) && ents.contains(&c.b) && c.npmi > 0.0 {
+            stmts.push(edge(
+                node_id('e', c.a),
+                node_id('e', c.b),
+                vec![
+                    attr("penwidth", &format!("{:.1}", 0.5 + 4.0 * c.npmi)),
+                    attr("color", "#1f77b480"),
+                    attr(
+                        "tooltip",
+                        &format!("{} papers, npmi {:.2}", c.papers, c.npmi),
+                    ),
+                ],
+            ));
+        }
+    }
+    let max_w = g
+        .paper_links
+        .iter()
+        .map(|l| l.weight)
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    for l in &g.paper_links {
+        if paps.contains(&l.a) && paps.contains(&l.b) {
+            stmts.push(edge(
+                node_id('p', l.a),
+                node_id('p', l.b),
+                vec![
+                    attr("penwidth", &format!("{:.1}", 0.5 + 3.0 * l.weight / max_w)),
+                    attr("style", "dashed"),
+                    attr("color", "#d6272880"),
+                ],
+            ));
+        }
+    }
+    Graph::Graph {
+        id: Id::Plain("paperkg".into()),
+        strict: false,
+        stmts,
+    }
+}
+
+/// The DOT text of a view.
+pub fn render_dot(g: &KnowledgeGraph, view: &View) -> String {
+    let mut ctx = PrinterContext::default();
+    let mut s = to_dot(g, view).print(&mut ctx);
+    s.push('\n');
+    s
+}
+
+/// Writes the DOT text of a view to `path`, atomically.
+pub fn write_dot(g: &KnowledgeGraph, view: &View, path: &Path) -> Result<(), ExportError> {
+    let text = render_dot(g, view);
+    write_atomic(path, |w| w.write_all(text.as_bytes())).map_err(io_err(path))
+}
+
+/// Whether Graphviz's `dot` can be run.
+pub fn graphviz_available() -> bool {
+    std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// The message shown when a picture is asked for but Graphviz is missing.
+pub const INSTALL_HINT: &str =
+    "Graphviz's `dot` is not installed; install it (Debian/Ubuntu: `apt-get install graphviz`, macOS: `brew install graphviz`) to render pictures";
+
+/// Renders DOT text to SVG or PNG with Graphviz and writes it atomically.
+pub fn render_to(dot_text: &str, format: Format, path: &Path) -> Result<(), ExportError> {
+    if !graphviz_available() {
+        return Err(ExportError::Graphviz(INSTALL_HINT.into()));
+    }
+    let bytes = graphviz_rust::exec_dot(dot_text.to_string(), vec![CommandArg::Format(format)])
+        .map_err(|e| ExportError::Graphviz(e.to_string()))?;
+    write_atomic(path, |w| w.write_all(&bytes)).map_err(io_err(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_what_dot_would_misread() {
+        let cases = [
+            ("plain", "\"plain\""),
+            ("say \"hi\"", "\"say \\\"hi\\\"\""),
+            ("back\\slash", "\"back\\\\slash\""),
+            ("two\nlines", "\"two\\nlines\""),
+            ("crlf\r\nend", "\"crlf\\nend\""),
+            ("Ünïcödé 東京", "\"Ünïcödé 東京\""),
+            ("{braces} <angle>", "\"{braces} <angle>\""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(quote(input), Id::Escaped(want.to_string()), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_long_labels_at_spaces() {
+        assert_eq!(wrap("a short one", 24), "a short one");
+        assert_eq!(
+            wrap(
+                "Graph Adaptive Semantic Transfer for Cross-domain Sentiment",
+                20
+            ),
+            "Graph Adaptive\nSemantic Transfer\nfor Cross-domain\nSentiment"
+        );
+    }
+}
