@@ -57,6 +57,15 @@ fn wrap(s: &str, width: usize) -> String {
     out
 }
 
+/// "1 paper", "3 papers".
+fn papers(n: u32) -> String {
+    if n == 1 {
+        "1 paper".into()
+    } else {
+        format!("{n} papers")
+    }
+}
+
 fn node_id(prefix: char, i: u32) -> NodeId {
     NodeId(Id::Plain(format!("{prefix}{i}")), None)
 }
@@ -167,7 +176,7 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
                 attr("fontsize", &format!("{size:.1}")),
                 attr(
                     "tooltip",
-                    &format!("{} ({}), {} papers", ent.name, ent.etype, ent.papers),
+                    &format!("{} ({}), {}", ent.name, ent.etype, papers(ent.papers)),
                 ),
             ],
         )));
@@ -216,7 +225,7 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
                     attr("color", "#1f77b480"),
                     attr(
                         "tooltip",
-                        &format!("{} papers, npmi {:.2}", c.papers, c.npmi),
+                        &format!("{} together, npmi {:.2}", papers(c.papers), c.npmi),
                     ),
                 ],
             ));
