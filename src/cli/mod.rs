@@ -18,6 +18,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Entities carried by the HTML page by default.
+const HTML_ENTITIES: usize = 400;
+
 /// The example page shipped with paperkg, used by `paperkg run` when no input is given.
 pub const EXAMPLE_PAGE: &str = include_str!("../../examples/trending-papers.txt");
 
@@ -227,11 +230,20 @@ struct StatsArgs {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum ExportFormat {
+    /// Graphviz DOT of the view.
     Dot,
+    /// The view rendered to SVG by Graphviz.
     Svg,
+    /// The view rendered to PNG by Graphviz.
     Png,
+    /// Neo4j import folder (CSV files, import.sh, load.cypher).
     Csv,
+    /// GraphML (Gephi, Cytoscape, yEd).
+    Graphml,
+    /// Node-link JSON (D3, Cytoscape.js, networkx).
     Json,
+    /// The self-contained HTML page.
+    Html,
 }
 
 #[derive(Args, Debug)]
@@ -566,6 +578,13 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
         format!("(no graph.svg: {})", dot::INSTALL_HINT)
     };
     export::neo4j::write_neo4j(&g, &out.join("neo4j"))?;
+    export::graphml::write_graphml(&g, &out.join("graph.graphml"))?;
+    export::graphml::write_node_link(&g, &out.join("graph.nodelink.json"))?;
+    let start = match &a.focus {
+        Some(q) => Some(query::resolve_entity(&g, q)?),
+        None => None,
+    };
+    export::html::write_html(&g, &out.join("graph.html"), HTML_ENTITIES, start)?;
 
     let mut s = String::new();
     use std::fmt::Write as _;
@@ -681,8 +700,16 @@ fn cmd_export(a: ExportArgs) -> Result<i32> {
         ..ViewSpec::default()
     };
     match a.format {
-        ExportFormat::Json => export::json::write_graph(&g, &a.output)?,
+        ExportFormat::Json => export::graphml::write_node_link(&g, &a.output)?,
+        ExportFormat::Graphml => export::graphml::write_graphml(&g, &a.output)?,
         ExportFormat::Csv => export::neo4j::write_neo4j(&g, &a.output)?,
+        ExportFormat::Html => {
+            let start = match &a.focus {
+                Some(q) => Some(query::resolve_entity(&g, q)?),
+                None => None,
+            };
+            export::html::write_html(&g, &a.output, a.top.unwrap_or(HTML_ENTITIES), start)?
+        }
         ExportFormat::Dot | ExportFormat::Svg | ExportFormat::Png => {
             let view = View::select(&g, &spec)?;
             let text = dot::render_dot(&g, &view);

@@ -3,6 +3,8 @@
 //! [`KnowledgeGraph`](crate::graph::KnowledgeGraph); they never re-extract.
 
 pub mod dot;
+pub mod graphml;
+pub mod html;
 pub mod json;
 pub mod neo4j;
 pub mod view;
