@@ -15,7 +15,10 @@ fn paperkg() -> Command {
 }
 
 fn example() -> String {
-    root().join("examples/trending-papers.txt").display().to_string()
+    root()
+        .join("examples/trending-papers.txt")
+        .display()
+        .to_string()
 }
 
 /// Runs `paperkg run` on the example page into a fresh folder.
@@ -72,7 +75,10 @@ fn run_on_the_example_page_builds_the_whole_graph() {
     ] {
         assert!(d.join(f).is_file(), "{f} missing");
     }
-    assert_eq!(std::fs::read_to_string(d.join("rejects.jsonl")).unwrap(), "");
+    assert_eq!(
+        std::fs::read_to_string(d.join("rejects.jsonl")).unwrap(),
+        ""
+    );
     if have_tool("dot") {
         let svg = std::fs::read_to_string(d.join("graph.svg")).unwrap();
         assert!(svg.contains("<svg") && svg.contains("</svg>"));
@@ -89,8 +95,16 @@ fn run_on_the_example_page_builds_the_whole_graph() {
     ] {
         let e = entity(&g, long).unwrap_or_else(|| panic!("{long} not found"));
         assert_eq!(e["type"], "method", "{long}: {e}");
-        let aliases: Vec<&str> = e["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-        assert!(aliases.contains(&short) || e["name"] == short, "{short} not an alias of {e}");
+        let aliases: Vec<&str> = e["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(
+            aliases.contains(&short) || e["name"] == short,
+            "{short} not an alias of {e}"
+        );
     }
     for ds in ["CIFAR-100", "CUB-200", "miniImageNet"] {
         let e = entity(&g, ds).unwrap_or_else(|| panic!("{ds} not found"));
@@ -115,7 +129,11 @@ fn related_continual_learning_returns_supported_concepts() {
         .arg(&gpath)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         paperkg::normalize::key(v["entity"]["name"].as_str().unwrap()),
@@ -130,7 +148,10 @@ fn related_continual_learning_returns_supported_concepts() {
         assert!(r["npmi"].as_f64().unwrap() > 0.0);
     }
     let scores: Vec<f64> = rel.iter().map(|r| r["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "not ranked: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "not ranked: {scores:?}"
+    );
 
     // Human table output names the entity and aligns columns.
     let out = paperkg()
@@ -172,7 +193,13 @@ fn queries_exit_1_when_nothing_is_found_and_2_on_errors() {
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &v["papers"][0];
-    assert!(first["title"].as_str().unwrap().contains("Cognitive Synergy"), "{v}");
+    assert!(
+        first["title"]
+            .as_str()
+            .unwrap()
+            .contains("Cognitive Synergy"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -185,7 +212,10 @@ fn outputs_are_byte_identical_at_any_thread_count() {
             for e in std::fs::read_dir(d.join(sub)).unwrap() {
                 let p = e.unwrap().path();
                 if p.is_file() {
-                    m.insert(format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()), std::fs::read(&p).unwrap());
+                    m.insert(
+                        format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()),
+                        std::fs::read(&p).unwrap(),
+                    );
                 }
             }
         }
@@ -195,7 +225,10 @@ fn outputs_are_byte_identical_at_any_thread_count() {
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     assert!(a.len() >= 10);
     for (k, v) in &a {
-        assert!(v == &b[k], "{k} differs between --threads 1 and the default");
+        assert!(
+            v == &b[k],
+            "{k} differs between --threads 1 and the default"
+        );
     }
 }
 
@@ -234,7 +267,11 @@ fn bad_records_go_to_rejects_with_their_lines_and_good_ones_are_kept() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rejects: Vec<Value> = std::fs::read_to_string(out_dir.join("rejects.jsonl"))
         .unwrap()
         .lines()
@@ -244,21 +281,43 @@ fn bad_records_go_to_rejects_with_their_lines_and_good_ones_are_kept() {
         .iter()
         .map(|r| {
             let f = r["file"].as_str().unwrap();
-            (Path::new(f).file_name().unwrap().to_string_lossy().into_owned(), r["line"].as_u64().unwrap())
+            (
+                Path::new(f)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                r["line"].as_u64().unwrap(),
+            )
         })
         .collect();
     assert!(where_.contains(&("papers.jsonl".into(), 2)), "{rejects:?}");
     assert!(where_.contains(&("papers.jsonl".into(), 3)), "{rejects:?}");
     assert!(where_.contains(&("papers.csv".into(), 3)), "{rejects:?}");
-    assert!(rejects.iter().all(|r| !r["reason"].as_str().unwrap().is_empty()));
+    assert!(rejects
+        .iter()
+        .all(|r| !r["reason"].as_str().unwrap().is_empty()));
     let g = graph(&out_dir);
-    let ids: Vec<&str> = g["papers"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = g["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["a1", "a4", "c1", "c3"]);
-    let titles: Vec<&str> = g["papers"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = g["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles[2], "Replay, revisited");
     // Accounting: papers read = papers in the graph + rejects.
     let read = 4 + rejects.len();
-    assert!(stdout.contains(&format!("papers read:        {read}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("papers read:        {read}")),
+        "{stdout}"
+    );
 
     // --strict stops at the first bad record with file:line.
     let out = paperkg()
@@ -301,7 +360,10 @@ fn extract_writes_the_jsonl_contract_with_code_point_offsets() {
             for k in ["type", "text", "canonical", "field", "start", "end", "rule"] {
                 assert!(mk.contains(&k), "{k} missing in {m}");
             }
-            let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+            let (s, e) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
             let text = m["text"].as_str().unwrap();
             let field_text: String = if m["field"] == "title" {
                 title.to_string()
@@ -340,8 +402,17 @@ fn a_closed_pipe_is_not_an_error() {
     child.stdout.as_mut().unwrap().read_exact(&mut buf).unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -367,11 +438,23 @@ fn rules_check_reports_file_and_line() {
         "[entity]\ntype = \"method\"\n\n[[pattern]]\nid = \"method.bad\"\nregex = '''(?P<entity>[A-Z'''\n",
     )
     .unwrap();
-    let out = paperkg().args(["rules", "check"]).arg(dir.path()).output().unwrap();
+    let out = paperkg()
+        .args(["rules", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("method.toml:6"), "{err}");
-    let out = paperkg().args(["rules", "check", "rules"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = paperkg()
+        .args(["rules", "check", "rules"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("method"));
 }

@@ -56,11 +56,22 @@ fn kuzu_loads_the_neo4j_csvs_with_titles_intact() {
     assert_eq!(v["paper_links"], g.paper_links.len());
     assert_eq!(v["cooccurrences"], g.cooccurrences.len());
     for p in &g.papers {
-        assert_eq!(v["titles"][&p.id], p.title.as_str(), "title of {} changed", p.id);
+        assert_eq!(
+            v["titles"][&p.id],
+            p.title.as_str(),
+            "title of {} changed",
+            p.id
+        );
     }
-    assert_eq!(v["labels"], serde_json::json!(["Entity;Concept", "Entity;Dataset", "Entity;Method"]));
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["Entity;Concept", "Entity;Dataset", "Entity;Method"])
+    );
     assert_eq!(v["entity_papers"]["Continual Learning"], 3);
-    assert_eq!(v["proposed"], serde_json::json!([["p1", "Solo Performance Prompting"]]));
+    assert_eq!(
+        v["proposed"],
+        serde_json::json!([["p1", "Solo Performance Prompting"]])
+    );
 }
 
 #[test]
@@ -82,9 +93,15 @@ fn networkx_reads_graphml_and_node_link_json_with_the_same_counts() {
         assert_eq!(s["node_kinds"]["paper"], g.papers.len(), "{form}");
         assert_eq!(s["edge_kinds"]["mentions"], g.mentions.len(), "{form}");
         let p3 = &s["attrs"]["paper:p3"];
-        assert_eq!(p3["label"], "Ünïcödé {braces} <angle> & 東京; semi", "{form}");
+        assert_eq!(
+            p3["label"], "Ünïcödé {braces} <angle> & 東京; semi",
+            "{form}"
+        );
         let p2 = &s["attrs"]["paper:p2"];
-        assert_eq!(p2["label"], "Two lines\nof title with a back\\slash", "{form}");
+        assert_eq!(
+            p2["label"], "Two lines\nof title with a back\\slash",
+            "{form}"
+        );
         let spp = &s["attrs"]["entity:solo-performance-prompting"];
         assert_eq!(spp["type"], "method", "{form}");
         assert_eq!(spp["papers"], 2, "{form}");

@@ -12,10 +12,18 @@ fn normalization_merges_variants_in_the_fixture() {
     let names: Vec<&str> = g.entities.iter().map(|e| e.name.as_str()).collect();
     // continual learning ×3 spellings, CIFAR-100 ×2, SPP with its long form: one node each.
     assert_eq!(g.entities.len(), 6, "{names:?}");
-    let cl = g.entities.iter().find(|e| e.id == "continual-learning").unwrap();
+    let cl = g
+        .entities
+        .iter()
+        .find(|e| e.id == "continual-learning")
+        .unwrap();
     assert_eq!(cl.papers, 3);
     assert_eq!(cl.etype, "concept");
-    let spp = g.entities.iter().find(|e| e.name == "Solo Performance Prompting").unwrap();
+    let spp = g
+        .entities
+        .iter()
+        .find(|e| e.name == "Solo Performance Prompting")
+        .unwrap();
     assert_eq!(spp.papers, 2);
     assert!(spp.aliases.contains(&"SPP".to_string()));
 }
@@ -49,14 +57,26 @@ fn neo4j_csv_headers_and_hostile_titles_survive() {
             ":LABEL"
         ]
     );
-    let spp = rows.iter().find(|r| r[1] == "Solo Performance Prompting").unwrap();
+    let spp = rows
+        .iter()
+        .find(|r| r[1] == "Solo Performance Prompting")
+        .unwrap();
     assert_eq!(spp[9], "Entity;Method");
     assert_eq!(spp[3], "SPP");
     let ids: std::collections::HashSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids.len(), rows.len(), "entity ids must be unique");
 
     let (h, rows) = read_csv(&dir.path().join("mentions.csv"));
-    assert_eq!(h, [":START_ID(Paper)", ":END_ID(Entity)", "count:int", "role", ":TYPE"]);
+    assert_eq!(
+        h,
+        [
+            ":START_ID(Paper)",
+            ":END_ID(Entity)",
+            "count:int",
+            "role",
+            ":TYPE"
+        ]
+    );
     assert_eq!(rows.len(), g.mentions.len());
     assert!(rows
         .iter()
@@ -67,7 +87,16 @@ fn neo4j_csv_headers_and_hostile_titles_survive() {
     }
 
     let (h, rows) = read_csv(&dir.path().join("paper_links.csv"));
-    assert_eq!(h, [":START_ID(Paper)", ":END_ID(Paper)", "weight:float", "shared:string[]", ":TYPE"]);
+    assert_eq!(
+        h,
+        [
+            ":START_ID(Paper)",
+            ":END_ID(Paper)",
+            "weight:float",
+            "shared:string[]",
+            ":TYPE"
+        ]
+    );
     let p1p2 = rows.iter().find(|r| r[0] == "p1" && r[1] == "p2").unwrap();
     let shared: Vec<&str> = p1p2[3].split(';').collect();
     // CIFAR-100 and catastrophic forgetting (2 papers each) outrank continual learning (3).
@@ -75,12 +104,27 @@ fn neo4j_csv_headers_and_hostile_titles_survive() {
     assert_eq!(shared.len(), 3);
 
     let (h, _) = read_csv(&dir.path().join("cooccurrences.csv"));
-    assert_eq!(h, [":START_ID(Entity)", ":END_ID(Entity)", "papers:int", "npmi:float", ":TYPE"]);
+    assert_eq!(
+        h,
+        [
+            ":START_ID(Entity)",
+            ":END_ID(Entity)",
+            "papers:int",
+            "npmi:float",
+            ":TYPE"
+        ]
+    );
 
     let sh = std::fs::read_to_string(dir.path().join("import.sh")).unwrap();
     assert!(sh.contains("neo4j-admin database import full"));
     assert!(sh.contains("--multiline-fields=true"));
-    for f in ["papers.csv", "entities.csv", "mentions.csv", "paper_links.csv", "cooccurrences.csv"] {
+    for f in [
+        "papers.csv",
+        "entities.csv",
+        "mentions.csv",
+        "paper_links.csv",
+        "cooccurrences.csv",
+    ] {
         assert!(sh.contains(f), "{f} missing from import.sh");
     }
     let cy = std::fs::read_to_string(dir.path().join("load.cypher")).unwrap();
@@ -101,7 +145,10 @@ fn dot_output_matches_snapshot_and_renders_with_graphviz() {
         let svg = std::fs::read_to_string(svg).unwrap();
         assert!(svg.contains("<svg"));
         // Labels come through with their special characters (XML-escaped by Graphviz).
-        assert!(svg.contains("Ünïcödé {braces} &lt;angle&gt;"), "non-ASCII/angle label lost");
+        assert!(
+            svg.contains("Ünïcödé {braces} &lt;angle&gt;"),
+            "non-ASCII/angle label lost"
+        );
         assert!(svg.contains("back\\slash"), "backslash lost");
         assert!(svg.contains("&quot;Forgetting&quot;") || svg.contains("\"Forgetting\""));
         assert!(svg.contains("Solo Performance"));
@@ -124,10 +171,18 @@ fn focus_view_keeps_the_neighbourhood_only() {
         ..ViewSpec::default()
     };
     let v = View::select(&g, &spec).unwrap();
-    let titles: Vec<&str> = v.papers.iter().map(|&p| g.papers[p as usize].id.as_str()).collect();
+    let titles: Vec<&str> = v
+        .papers
+        .iter()
+        .map(|&p| g.papers[p as usize].id.as_str())
+        .collect();
     // One step: its paper p4 and its co-occurrence partner "replay", nothing further.
     assert_eq!(titles, ["p4"]);
-    let names: Vec<&str> = v.entities.iter().map(|&e| g.entities[e as usize].name.as_str()).collect();
+    let names: Vec<&str> = v
+        .entities
+        .iter()
+        .map(|&e| g.entities[e as usize].name.as_str())
+        .collect();
     assert!(names.contains(&"replay"), "{names:?}");
     assert!(!names.contains(&"CIFAR-100"), "{names:?}");
 }
@@ -140,7 +195,9 @@ fn graph_json_round_trips_and_rejects_other_versions() {
     export::json::write_graph(&g, &p).unwrap();
     let back = export::json::load_graph(&p).unwrap();
     assert_eq!(back, g);
-    let text = std::fs::read_to_string(&p).unwrap().replacen("\"format\":1", "\"format\":99", 1);
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen("\"format\":1", "\"format\":99", 1);
     std::fs::write(&p, text).unwrap();
     let err = export::json::load_graph(&p).unwrap_err().to_string();
     assert!(err.contains("format 99"), "{err}");

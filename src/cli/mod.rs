@@ -61,6 +61,24 @@ enum Command {
     Stats(StatsArgs),
     /// Re-export a view of a saved graph without re-extracting.
     Export(ExportArgs),
+    /// Score extraction against gold annotations (precision, recall, F1 per type).
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// The gold file.
+    #[arg(long)]
+    gold: PathBuf,
+    /// Its format.
+    #[arg(long, value_enum)]
+    format: crate::eval::GoldFormat,
+    /// Rules directory (default: ./rules, else the rules shipped with paperkg).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -329,6 +347,17 @@ pub fn run() -> Result<i32> {
             Ok(0)
         }
         Command::Export(a) => cmd_export(a),
+        Command::Eval(a) => {
+            let rules = load_rules(&a.rules)?;
+            let report = crate::eval::evaluate(&rules, &a.gold, a.format)
+                .with_context(|| format!("evaluating on {}", a.gold.display()))?;
+            if a.json {
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+            } else {
+                print_out(&report.to_string())?;
+            }
+            Ok(0)
+        }
     }
 }
 

@@ -64,7 +64,14 @@ pub fn render_html(g: &KnowledgeGraph, max_entities: usize, start: Option<u32>) 
         .cooccurrences
         .iter()
         .filter(|c| c.npmi > 0.0)
-        .filter_map(|c| Some(json!([local.get(&c.a)?, local.get(&c.b)?, c.papers, c.npmi])))
+        .filter_map(|c| {
+            Some(json!([
+                local.get(&c.a)?,
+                local.get(&c.b)?,
+                c.papers,
+                c.npmi
+            ]))
+        })
         .collect();
     let mut types = g.types.clone();
     for e in &g.entities {

@@ -20,8 +20,12 @@ pub fn assert_snapshot(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("missing snapshot {} ({e}); run with UPDATE_SNAPSHOTS=1", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "missing snapshot {} ({e}); run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
     if expected != actual {
         let diff_at = expected
             .lines()
@@ -40,10 +44,7 @@ pub fn assert_snapshot(name: &str, actual: &str) {
 /// Whether a program is on PATH; in CI (CI=true) a missing tool fails the test instead of
 /// skipping it, because CI installs every real consumer the tests use.
 pub fn have_tool(name: &str) -> bool {
-    let ok = std::process::Command::new(name)
-        .arg("-V")
-        .output()
-        .is_ok();
+    let ok = std::process::Command::new(name).arg("-V").output().is_ok();
     if !ok && std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{name} is not installed, but CI must install it (see .ci/run)");
     }
@@ -101,9 +102,19 @@ pub fn tricky_extractions() -> Vec<Extraction> {
             "Continual Learning, \"Forgetting\" and You",
             vec![
                 m("concept", "continual learning", "continual learning", None),
-                m("concept", "catastrophic forgetting", "catastrophic forgetting", None),
+                m(
+                    "concept",
+                    "catastrophic forgetting",
+                    "catastrophic forgetting",
+                    None,
+                ),
                 m("dataset", "CIFAR-100", "CIFAR-100", Some(Role::EvaluatedOn)),
-                m("method", "SPP", "Solo Performance Prompting", Some(Role::Proposed)),
+                m(
+                    "method",
+                    "SPP",
+                    "Solo Performance Prompting",
+                    Some(Role::Proposed),
+                ),
             ],
             &[("SPP", "Solo Performance Prompting")],
         ),
@@ -112,7 +123,12 @@ pub fn tricky_extractions() -> Vec<Extraction> {
             "Two lines\nof title with a back\\slash",
             vec![
                 m("concept", "Continual Learning", "Continual Learning", None),
-                m("concept", "catastrophic forgetting", "catastrophic forgetting", None),
+                m(
+                    "concept",
+                    "catastrophic forgetting",
+                    "catastrophic forgetting",
+                    None,
+                ),
                 m("dataset", "CIFAR100", "CIFAR-100", Some(Role::EvaluatedOn)),
             ],
             &[],
@@ -123,7 +139,12 @@ pub fn tricky_extractions() -> Vec<Extraction> {
             vec![
                 m("concept", "continual-learning", "continual-learning", None),
                 m("concept", "replay", "replay", None),
-                m("method", "Solo Performance Prompting", "Solo Performance Prompting", None),
+                m(
+                    "method",
+                    "Solo Performance Prompting",
+                    "Solo Performance Prompting",
+                    None,
+                ),
             ],
             &[],
         ),
@@ -131,7 +152,12 @@ pub fn tricky_extractions() -> Vec<Extraction> {
             "p4",
             "Unrelated: graph; neural, networks",
             vec![
-                m("method", "graph neural networks", "graph neural networks", None),
+                m(
+                    "method",
+                    "graph neural networks",
+                    "graph neural networks",
+                    None,
+                ),
                 m("concept", "replay", "replay", None),
             ],
             &[],
