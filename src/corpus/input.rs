@@ -72,7 +72,11 @@ pub fn open(
         raw
     };
 
-    let (mut prefix, early_error) = match read_prefix(&mut decoded, SNIFF_LEN) {
+    // Only read ahead as far as needed: a forced format or a telling extension needs just
+    // the BOM check, so a slow producer on stdin is not waited for.
+    let needs_content = forced.is_none() && by_extension(path).is_none();
+    let sniff_len = if needs_content { SNIFF_LEN } else { 3 };
+    let (mut prefix, early_error) = match read_prefix(&mut decoded, sniff_len) {
         Ok(p) => (p, None),
         Err(e) if gzip => (Vec::new(), Some(e)),
         Err(e) => return Err(io_err(e)),
@@ -111,8 +115,20 @@ fn has_extension(path: &Path, ext: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
-/// The format by extension (after stripping `.gz`), falling back to the content.
-pub fn detect(path: &Path, prefix: &[u8], fields: &FieldMap) -> InputFormat {
+/// The format the extension decides alone (`.json` needs the content: it may be JSONL).
+fn by_extension(path: &Path) -> Option<InputFormat> {
+    match detect_ext(path)? {
+        Ext::Known(f) => Some(f),
+        Ext::Json => None,
+    }
+}
+
+enum Ext {
+    Known(InputFormat),
+    Json,
+}
+
+fn detect_ext(path: &Path) -> Option<Ext> {
     let stem_path;
     let path = if has_extension(path, "gz") {
         stem_path = path.with_extension("");
@@ -124,19 +140,23 @@ pub fn detect(path: &Path, prefix: &[u8], fields: &FieldMap) -> InputFormat {
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("txt") => InputFormat::Page,
-        Some("jsonl") | Some("ndjson") => InputFormat::Jsonl,
-        Some("json") => {
-            if first_non_space(prefix) == Some(b'{') {
-                InputFormat::Jsonl
-            } else {
-                InputFormat::Json
-            }
-        }
-        Some("csv") => InputFormat::Csv,
-        Some("tsv") | Some("tab") => InputFormat::Tsv,
-        _ => sniff(prefix, fields),
+    Some(match ext.as_deref()? {
+        "txt" => Ext::Known(InputFormat::Page),
+        "jsonl" | "ndjson" => Ext::Known(InputFormat::Jsonl),
+        "json" => Ext::Json,
+        "csv" => Ext::Known(InputFormat::Csv),
+        "tsv" | "tab" => Ext::Known(InputFormat::Tsv),
+        _ => return None,
+    })
+}
+
+/// The format by extension (after stripping `.gz`), falling back to the content.
+pub fn detect(path: &Path, prefix: &[u8], fields: &FieldMap) -> InputFormat {
+    match detect_ext(path) {
+        Some(Ext::Known(f)) => f,
+        Some(Ext::Json) if first_non_space(prefix) == Some(b'{') => InputFormat::Jsonl,
+        Some(Ext::Json) => InputFormat::Json,
+        None => sniff(prefix, fields),
     }
 }
 
