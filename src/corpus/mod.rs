@@ -2,8 +2,53 @@
 //!
 //! Every input record ends either as a [`Paper`] or as a [`Reject`] with its file, line and
 //! reason: nothing is dropped silently. The stage knows nothing about entities.
+//!
+//! # Reading
+//! - Inputs are paths or `-` for standard input (shown as `<stdin>`). Everything streams
+//!   through buffered readers, record by record; no file is ever held in memory whole.
+//! - gzip is decompressed transparently (`.gz` extension or the gzip magic bytes; multi-member
+//!   streams are read whole). A UTF-8 BOM at the start is skipped.
+//! - The format is [`ReadOptions::format`] if set, else the extension after `.gz`
+//!   (`.txt` page, `.jsonl`/`.ndjson`, `.json` – JSON Lines when it starts with `{` –, `.csv`,
+//!   `.tsv`/`.tab`), else sniffed from the content: `[` JSON array, `{` JSON Lines, a first
+//!   line with tabs TSV, with commas and a title column CSV, otherwise the page format.
+//!   Per-format details are in the private modules `page`, `jsonl`, `json`, `table`, `fields`.
+//! - Titles are trimmed and every whitespace run in them (newlines included) becomes one
+//!   space. Abstracts are kept exactly as read (the extractor's offsets point into them); only
+//!   line ends that belong to the file's line structure are normalised (`\r\n` → `\n` in page
+//!   paragraphs and in multi-line CSV fields; `\r` escaped inside a JSON string is content).
+//!
+//! # Errors
+//! - [`read_inputs`] checks **all inputs up front**: each one is opened, its format detected
+//!   and (CSV/TSV) its header checked for a title and an abstract column, so a typo in the
+//!   third file name fails before any work starts. Files are then closed and reopened one
+//!   at a time while streaming, so thousands of inputs never hold thousands of descriptors.
+//!   Standard input is opened once and kept.
+//! - Missing files, directories, unreadable files and failed reads of plain files are fatal
+//!   ([`CorpusError::Io`] / [`CorpusError::Input`]) and end the stream.
+//! - A gzip stream that is truncated or corrupt ends *that file* with a reject on the line
+//!   after the last complete one (`"gzip stream is truncated or corrupt: …"`); what was read
+//!   before stays valid and the next file is read.
+//! - With [`ReadOptions::strict`] the first reject ends the stream as [`CorpusError::Strict`].
+//!
+//! # Ids
+//! The source id where the record has one (a JSON number id is taken in its decimal form),
+//! else [`slug`] of the title. Ids are unique over the whole stream: a later record with a
+//! taken id gets `<id>~2`, `<id>~3`, … and [`Paper::duplicate_of`] (see [`ids`]).
+
+mod fields;
+pub mod ids;
+mod input;
+mod json;
+mod jsonl;
+mod page;
+mod table;
+
+pub use ids::{slug, IdAssigner};
 
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::io;
 use std::path::PathBuf;
 
 /// Where a record came from: the input file as given (`-` is shown as `<stdin>`) and the
@@ -83,6 +128,7 @@ impl Default for FieldMap {
                 "id".into(),
                 "paper_id".into(),
                 "arxiv_id".into(),
+                "anthology_id".into(),
                 "doi".into(),
             ],
             title: vec!["title".into()],
@@ -122,10 +168,37 @@ pub enum CorpusError {
 
 /// Opens all inputs (a path, or `-` for standard input) and returns one stream of records in
 /// input order, files one after the other. Ids are made unique across the whole stream.
+///
+/// All inputs are checked before this returns (see the module docs), so errors such as a
+/// missing file or a CSV without a title column come back here rather than mid-stream.
 pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Records, CorpusError> {
-    let _ = (inputs, opts);
+    let mut pending = VecDeque::with_capacity(inputs.len());
+    let mut stdin_used = false;
+    for path in inputs {
+        let opened = input::open(path, opts.format, &opts.fields)?;
+        let format = opened.format;
+        let reader = reader_for(opened, opts)?;
+        if input::is_stdin(path) {
+            if stdin_used {
+                return Err(CorpusError::Input {
+                    file: "<stdin>".into(),
+                    reason: "standard input ('-') is given more than once".into(),
+                });
+            }
+            stdin_used = true;
+            pending.push_back(Pending::Ready(reader));
+        } else {
+            pending.push_back(Pending::Path(path.clone(), format));
+        }
+    }
     Ok(Records {
-        inner: Box::new(std::iter::empty()),
+        inner: Box::new(Stream {
+            pending,
+            current: None,
+            opts: opts.clone(),
+            ids: IdAssigner::new(),
+            done: false,
+        }),
     })
 }
 
@@ -138,5 +211,123 @@ impl Iterator for Records {
     type Item = Result<Record, CorpusError>;
     fn next(&mut self) -> Option<Self::Item> {
         self.inner.next()
+    }
+}
+
+/// One item of a per-file reader (ids not assigned yet: an empty id means "use the slug").
+pub(crate) type Item = Result<Record, CorpusError>;
+
+type FileReader = Box<dyn Iterator<Item = Item> + Send>;
+
+/// What to do with a read error in the middle of a file: for gzip input a reject that ends
+/// the file (the decoder failed: truncated or corrupt), otherwise a fatal I/O error.
+pub(crate) fn read_failure(file: &str, gzip: bool, line: u64, e: io::Error) -> Item {
+    if gzip {
+        Ok(Record::Reject(Reject {
+            file: file.to_string(),
+            line,
+            reason: format!("gzip stream is truncated or corrupt: {e}"),
+        }))
+    } else {
+        Err(CorpusError::Io {
+            file: file.to_string(),
+            source: e,
+        })
+    }
+}
+
+fn reader_for(opened: input::Opened, opts: &ReadOptions) -> Result<FileReader, CorpusError> {
+    let input::Opened {
+        name,
+        format,
+        gzip,
+        reader,
+        early_error,
+    } = opened;
+    if let Some(e) = early_error {
+        return Ok(Box::new(std::iter::once(read_failure(&name, gzip, 1, e))));
+    }
+    let table = fields::KeyTable::new(&opts.fields);
+    Ok(match format {
+        InputFormat::Page => Box::new(page::PageReader::new(name, gzip, reader)),
+        InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(name, gzip, reader, table)),
+        InputFormat::Json => Box::new(json::JsonArrayReader::new(name, gzip, reader, table)),
+        InputFormat::Csv => Box::new(table::TableReader::new(name, gzip, reader, table, b',')?),
+        InputFormat::Tsv => Box::new(table::TableReader::new(name, gzip, reader, table, b'\t')?),
+    })
+}
+
+enum Pending {
+    /// A file checked up front, reopened when its turn comes, with the format found then.
+    Path(PathBuf, InputFormat),
+    /// Standard input, opened once.
+    Ready(FileReader),
+}
+
+struct Stream {
+    pending: VecDeque<Pending>,
+    current: Option<FileReader>,
+    opts: ReadOptions,
+    ids: IdAssigner,
+    done: bool,
+}
+
+impl Stream {
+    fn open_next(&mut self) -> Option<Result<FileReader, CorpusError>> {
+        Some(match self.pending.pop_front()? {
+            Pending::Ready(r) => Ok(r),
+            Pending::Path(path, format) => input::open(&path, Some(format), &self.opts.fields)
+                .and_then(|opened| reader_for(opened, &self.opts)),
+        })
+    }
+}
+
+impl Iterator for Stream {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        while !self.done {
+            let Some(current) = self.current.as_mut() else {
+                match self.open_next() {
+                    Some(Ok(r)) => self.current = Some(r),
+                    Some(Err(e)) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    None => self.done = true,
+                }
+                continue;
+            };
+            match current.next() {
+                None => self.current = None,
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(Record::Reject(r))) => {
+                    if self.opts.strict {
+                        self.done = true;
+                        return Some(Err(CorpusError::Strict {
+                            file: r.file,
+                            line: r.line,
+                            reason: r.reason,
+                        }));
+                    }
+                    return Some(Ok(Record::Reject(r)));
+                }
+                Some(Ok(Record::Paper(mut p))) => {
+                    let wanted = if p.id.is_empty() {
+                        slug(&p.title)
+                    } else {
+                        std::mem::take(&mut p.id)
+                    };
+                    let (id, duplicate_of) = self.ids.assign(wanted);
+                    p.id = id;
+                    p.duplicate_of = duplicate_of;
+                    return Some(Ok(Record::Paper(p)));
+                }
+            }
+        }
+        None
     }
 }
