@@ -659,8 +659,9 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
     let _ = writeln!(s, "written to {}:", out.display());
     let _ = writeln!(
         s,
-        "  graph.json, graph.dot, rejects.jsonl, neo4j/ (import.sh, load.cypher)"
+        "  graph.json, graph.dot, graph.graphml, graph.nodelink.json, graph.html, rejects.jsonl,"
     );
+    let _ = writeln!(s, "  neo4j/ (CSV files, import.sh, load.cypher)");
     let _ = writeln!(s, "  {svg_note}");
     let _ = writeln!(s, "time: {:.2}s", started.elapsed().as_secs_f64());
     print_out(&s)?;
