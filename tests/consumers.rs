@@ -107,3 +107,106 @@ fn networkx_reads_graphml_and_node_link_json_with_the_same_counts() {
         assert_eq!(spp["papers"], 2, "{form}");
     }
 }
+
+/// Runs headless Chromium on a local file with the flags this sandbox needs.
+fn chromium(args: &[&str], page: &std::path::Path) -> std::process::Output {
+    let profile = tempfile::tempdir().unwrap();
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn html_page_draws_the_graph_in_a_real_browser() {
+    if !have_tool_version("chromium") {
+        return;
+    }
+    let g = tricky_graph();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("graph.html");
+    let cl = match g.find_entity("continual learning") {
+        paperkg::graph::Lookup::Found(e) => e,
+        other => panic!("{other:?}"),
+    };
+    export::html::write_html(&g, &page, 100, Some(cl)).unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("http://") || !html.contains("src=\"http"),
+        "page must not load anything from the network"
+    );
+    assert!(!html.contains("<script src"), "page must be self-contained");
+
+    // The DOM after the page's script ran: the focus entity in the middle, its
+    // co-occurring entities around it, and the side panel with its papers.
+    let out = chromium(&["--virtual-time-budget=3000", "--dump-dom"], &page);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let circles = dom.matches("<circle").count();
+    let lines = dom.matches("<line").count();
+    assert!(
+        circles >= 4,
+        "expected the focus entity and its neighbours, got {circles} circles"
+    );
+    assert!(lines >= 3, "expected edges, got {lines}");
+    assert!(
+        dom.contains("<h2>Continual Learning</h2>"),
+        "side panel missing"
+    );
+    assert!(dom.contains("catastrophic forgetting"));
+    // Titles are HTML-escaped in the side panel, not injected as markup.
+    assert!(dom.contains("Ünïcödé {braces} &lt;angle&gt; &amp; 東京; semi"));
+
+    // A screenshot for people to look at (kept when PAPERKG_KEEP_SCREENSHOT is set).
+    let shot = dir.path().join("shot.png");
+    let out = chromium(
+        &[
+            "--virtual-time-budget=3000",
+            "--window-size=1400,900",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    if let Some(keep) = std::env::var_os("PAPERKG_KEEP_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}
+
+/// Like `have_tool`, for programs that print their version with `--version`.
+fn have_tool_version(name: &str) -> bool {
+    let ok = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{name} is not installed, but CI must install it (see scripts/test.sh)");
+    }
+    if !ok {
+        eprintln!("note: {name} not installed; check skipped");
+    }
+    ok
+}
