@@ -129,6 +129,25 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
         acronym::find_definitions(text, f, &mut defs);
     }
 
+    // A name found by patterns keeps one type in the paper: the highest-priority type any
+    // rule gave the same text ("RS-GPT4V: … Dataset" in the title types "called RS-GPT4V").
+    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        for c in &cands[fi] {
+            let e = best.entry(&text[c.start..c.end]).or_insert(c.type_idx);
+            if rules.type_info[c.type_idx].priority > rules.type_info[*e].priority {
+                *e = c.type_idx;
+            }
+        }
+    }
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        for c in cands[fi].iter_mut().filter(|c| c.source == Source::Pattern) {
+            c.type_idx = best[&text[c.start..c.end]];
+        }
+    }
+
     // One definition per short form (the first), typed once for the whole paper.
     let mut acronyms: Vec<Acronym> = Vec::new();
     let mut kept_defs: Vec<(acronym::Def, usize)> = Vec::new();
