@@ -3,8 +3,12 @@
 //! The [`Extraction`] it returns is also the `paperkg extract` JSON Lines contract that other
 //! tools read, so its serialized shape is fixed.
 
+mod acronym;
+mod dict;
+mod pattern;
+
 use crate::corpus::Paper;
-use crate::rules::RuleSet;
+use crate::rules::{AcronymDefault, RuleSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -62,14 +66,337 @@ pub struct Extraction {
     pub acronyms: Vec<Acronym>,
 }
 
+/// Where a candidate mention came from; acronym candidates override others on the same span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Acronym,
+    Dict,
+    Pattern,
+}
+
+/// A mention before overlap resolution; offsets are bytes into the field's text.
+#[derive(Debug, Clone)]
+pub(crate) struct Cand {
+    pub start: usize,
+    pub end: usize,
+    pub type_idx: usize,
+    pub canonical: String,
+    pub rule: usize,
+    pub role: Option<Role>,
+    pub source: Source,
+}
+
+/// A span in which mentions (of `types`, or of all types when empty) receive `role`.
+#[derive(Debug, Clone)]
+pub(crate) struct RoleSpan<'r> {
+    pub start: usize,
+    pub end: usize,
+    pub role: Role,
+    pub rule: usize,
+    pub types: &'r [usize],
+}
+
+/// Word characters for boundary checks: letters, digits and `_`.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+const FIELDS: [Field; 2] = [Field::Title, Field::Abstract];
+
+fn field_text(paper: &Paper, f: Field) -> &str {
+    match f {
+        Field::Title => &paper.title,
+        Field::Abstract => &paper.abstract_text,
+    }
+}
+
 /// Extracts the mentions and acronym definitions of one paper.
+///
+/// Pure and deterministic: dictionary terms, pattern rules and acronym definitions (both
+/// `long (SHORT)` and `SHORT (long)`, plus later uses of the short form) are collected per
+/// field, overlapping candidates are resolved (longest span, then higher type priority, then
+/// earlier rule), roles are attached, and mentions come out sorted by field, start, end with
+/// code-point offsets.
 pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
-    let _ = rules;
+    let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
+    let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
+    let mut defs = Vec::new();
+    let mut active = Vec::new();
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        dict::find(rules, text, &mut cands[fi]);
+        pattern::find(rules, text, f, &mut active, &mut cands[fi], &mut roles[fi]);
+        acronym::find_definitions(text, f, &mut defs);
+    }
+
+    // A name found by patterns keeps one type in the paper: the highest-priority type any
+    // rule gave the same text ("RS-GPT4V: … Dataset" in the title types "called RS-GPT4V").
+    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        for c in &cands[fi] {
+            let e = best.entry(&text[c.start..c.end]).or_insert(c.type_idx);
+            if rules.type_info[c.type_idx].priority > rules.type_info[*e].priority {
+                *e = c.type_idx;
+            }
+        }
+    }
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        for c in cands[fi].iter_mut().filter(|c| c.source == Source::Pattern) {
+            c.type_idx = best[&text[c.start..c.end]];
+        }
+    }
+
+    // One definition per short form (the first), typed once for the whole paper.
+    let mut acronyms: Vec<Acronym> = Vec::new();
+    let mut kept_defs: Vec<(acronym::Def, usize)> = Vec::new();
+    for d in defs {
+        if kept_defs.iter().any(|(k, _)| k.base == d.base) {
+            continue;
+        }
+        let fi = d.field as usize;
+        let text = field_text(paper, d.field);
+        let t = acronym_type(rules, text, &d, &roles[fi]);
+        acronyms.push(Acronym {
+            short: d.short.clone(),
+            long: d.long.clone(),
+        });
+        kept_defs.push((d, t));
+    }
+    let mut uses = Vec::new();
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        let mut acr: Vec<Cand> = Vec::new();
+        for (d, t) in &kept_defs {
+            if d.field == f {
+                for (span, rule) in [(d.long_span, 0), (d.short_span, 1)] {
+                    acr.push(Cand {
+                        start: span.0,
+                        end: span.1,
+                        type_idx: *t,
+                        canonical: d.long.clone(),
+                        rule,
+                        role: None,
+                        source: Source::Acronym,
+                    });
+                }
+            }
+            uses.clear();
+            acronym::find_uses(text, &d.base, &mut uses);
+            for &(s, e) in &uses {
+                if d.field == f && s == d.short_span.0 {
+                    continue;
+                }
+                acr.push(Cand {
+                    start: s,
+                    end: e,
+                    type_idx: *t,
+                    canonical: d.long.clone(),
+                    rule: 2,
+                    role: None,
+                    source: Source::Acronym,
+                });
+            }
+        }
+        // An acronym defined in the paper keeps its type: other rules' candidates on exactly
+        // the same span give way.
+        let c = &mut cands[fi];
+        c.retain(|x| !acr.iter().any(|a| a.start == x.start && a.end == x.end));
+        c.extend(acr);
+        // Stop phrases of each type.
+        c.retain(|x| {
+            x.source == Source::Acronym
+                || !rules.type_info[x.type_idx]
+                    .stop
+                    .contains(&text[x.start..x.end].to_lowercase())
+        });
+    }
+
+    let mut mentions = Vec::new();
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        let text = field_text(paper, f);
+        let kept = resolve(rules, std::mem::take(&mut cands[fi]));
+        to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
+    }
     Extraction {
         id: paper.id.clone(),
         title: paper.title.clone(),
-        mentions: Vec::new(),
-        acronyms: Vec::new(),
+        mentions,
+        acronyms,
+    }
+}
+
+/// Keeps at most one candidate per span: longest first, then higher type priority, then
+/// earlier rule, then earlier start. Returns the kept candidates sorted by start, end.
+fn resolve(rules: &RuleSet, mut c: Vec<Cand>) -> Vec<Cand> {
+    c.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then_with(|| {
+                rules.type_info[b.type_idx]
+                    .priority
+                    .cmp(&rules.type_info[a.type_idx].priority)
+            })
+            .then_with(|| a.type_idx.cmp(&b.type_idx))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.start.cmp(&b.start))
+            .then_with(|| a.canonical.cmp(&b.canonical))
+    });
+    let mut kept: Vec<Cand> = Vec::with_capacity(c.len());
+    for x in c {
+        if kept.iter().all(|k| x.end <= k.start || x.start >= k.end) {
+            kept.push(x);
+        }
+    }
+    kept.sort_by_key(|k| (k.start, k.end));
+    kept
+}
+
+/// Converts kept candidates to mentions with code-point offsets (counted incrementally over
+/// the sorted starts) and attaches roles from the role spans.
+fn to_mentions(
+    rules: &RuleSet,
+    text: &str,
+    field: Field,
+    kept: Vec<Cand>,
+    roles: &[RoleSpan],
+    out: &mut Vec<Mention>,
+) {
+    let (mut byte, mut cp) = (0usize, 0usize);
+    for k in kept {
+        cp += text[byte..k.start].chars().count();
+        byte = k.start;
+        let len = text[k.start..k.end].chars().count();
+        let role = k.role.or_else(|| role_for(roles, &k));
+        out.push(Mention {
+            etype: rules.types[k.type_idx].name.clone(),
+            text: text[k.start..k.end].to_string(),
+            canonical: k.canonical,
+            field,
+            start: cp,
+            end: cp + len,
+            rule: rules.rule_ids[k.rule].clone(),
+            role,
+        });
+    }
+}
+
+/// The role of the nearest role span (latest start) that the mention starts in.
+fn role_for(roles: &[RoleSpan], k: &Cand) -> Option<Role> {
+    roles
+        .iter()
+        .filter(|r| {
+            r.start <= k.start
+                && k.start < r.end
+                && (r.types.is_empty() || r.types.contains(&k.type_idx))
+        })
+        .max_by(|a, b| a.start.cmp(&b.start).then_with(|| b.rule.cmp(&a.rule)))
+        .map(|r| r.role)
+}
+
+/// Lower-cased words of `s` (split on whitespace and `~`), quotes and punctuation trimmed.
+fn lower_words(s: &str) -> Vec<String> {
+    s.split(|c: char| c.is_whitespace() || c == '~')
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn singular(w: &str) -> &str {
+    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+        &w[..w.len() - 1]
+    } else {
+        w
+    }
+}
+
+/// The type whose `heads` best match the end of `words` (longest head, then priority).
+fn type_by_head(rules: &RuleSet, words: &[String]) -> Option<usize> {
+    let mut best: Option<(usize, i64, usize)> = None;
+    for (ti, info) in rules.type_info.iter().enumerate() {
+        for h in &info.heads {
+            if h.len() > words.len() {
+                continue;
+            }
+            let tail = &words[words.len() - h.len()..];
+            let ok = tail
+                .iter()
+                .zip(h)
+                .enumerate()
+                .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw));
+            if ok {
+                let cand = (h.len(), info.priority, ti);
+                let better = match best {
+                    None => true,
+                    Some((l, p, _)) => cand.0 > l || (cand.0 == l && cand.1 > p),
+                };
+                if better {
+                    best = Some(cand);
+                }
+            }
+        }
+    }
+    best.map(|b| b.2)
+}
+
+/// Words that may stand between an acronym and the head noun that follows it.
+const FOLLOW_SKIP: &[&str] = &["a", "an", "the", "new", "novel", "simple", "unified"];
+
+/// Types an acronym: dictionary entry of the long form, else a head noun right after the
+/// definition ("(GAST) model", "(NEVIS'22), a benchmark"), else the long form's head noun,
+/// else the `acronym_default` type for proposed / other acronyms.
+fn acronym_type(rules: &RuleSet, text: &str, d: &acronym::Def, roles: &[RoleSpan]) -> usize {
+    let lower = d.long.to_lowercase();
+    let lookup = rules.dict_lookup.get(&lower).or_else(|| {
+        lower
+            .strip_suffix('s')
+            .and_then(|l| rules.dict_lookup.get(l))
+    });
+    if let Some(&e) = lookup {
+        return rules.dict_entries[e as usize].type_idx;
+    }
+    let rest = &text[d.after.min(text.len())..];
+    let rest = rest.trim_start_matches([',', ' ']);
+    let end = rest
+        .find(['.', ',', ';', ':', '(', ')'])
+        .unwrap_or(rest.len())
+        .min(80);
+    let end = (0..=end)
+        .rev()
+        .find(|&i| rest.is_char_boundary(i))
+        .unwrap_or(0);
+    let follow: Vec<String> = lower_words(&rest[..end])
+        .into_iter()
+        .skip_while(|w| FOLLOW_SKIP.contains(&w.as_str()))
+        .take(1)
+        .collect();
+    let proposed = roles.iter().any(|r| {
+        r.role == Role::Proposed
+            && ((r.start <= d.long_span.0 && d.long_span.0 < r.end)
+                || (r.start <= d.short_span.0 && d.short_span.0 < r.end))
+    });
+    let default_of = |want| {
+        rules
+            .type_info
+            .iter()
+            .position(|i| i.acronym_default == Some(want))
+    };
+    let by_head =
+        type_by_head(rules, &follow).or_else(|| type_by_head(rules, &lower_words(&d.long)));
+    match by_head {
+        // What a paper proposes is not typed as a mere topic ("… Meta Learning (RAML)").
+        Some(t)
+            if proposed && rules.type_info[t].acronym_default == Some(AcronymDefault::Other) =>
+        {
+            default_of(AcronymDefault::Proposed).unwrap_or(t)
+        }
+        Some(t) => t,
+        None if proposed => default_of(AcronymDefault::Proposed).unwrap_or(0),
+        None => default_of(AcronymDefault::Other).unwrap_or(0),
     }
 }
 

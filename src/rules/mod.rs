@@ -50,10 +50,39 @@ pub enum RulesError {
     Invalid(Vec<Diagnostic>),
 }
 
+pub(crate) mod compile;
+pub mod spec;
+
+pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, TypeInfo};
+
+/// Rule ids reserved for the built-in acronym rules; rule files may not use them.
+pub const ACRONYM_RULES: [&str; 3] = ["acronym.long", "acronym.short", "acronym.use"];
+
 /// The compiled rules: shared read-only by all extraction threads.
+///
+/// Built once by [`load_dir`]: one Aho-Corasick automaton over every dictionary term and
+/// alias of every type, one over the patterns' trigger words, every regex compiled once.
 #[derive(Debug)]
 pub struct RuleSet {
-    types: Vec<EntityType>,
+    pub(crate) types: Vec<EntityType>,
+    pub(crate) type_info: Vec<TypeInfo>,
+    /// All rule ids; the index is the rule's rank in tie-breaks (acronym rules first, then
+    /// the rules of each file in sorted-filename order, in file order).
+    pub(crate) rule_ids: Vec<String>,
+    /// Where each rule is defined (`file:line`), for messages; empty for built-ins.
+    pub(crate) rule_locs: Vec<String>,
+    pub(crate) dict_ac: Option<aho_corasick::AhoCorasick>,
+    /// For each automaton pattern, the entries (best first) sharing that surface form.
+    pub(crate) dict_slots: Vec<Vec<u32>>,
+    pub(crate) dict_entries: Vec<DictEntry>,
+    /// Lower-cased surface form → entry index, for typing acronym long forms.
+    pub(crate) dict_lookup: std::collections::HashMap<String, u32>,
+    pub(crate) patterns: Vec<PatternRule>,
+    pub(crate) trigger_ac: Option<aho_corasick::AhoCorasick>,
+    /// For each trigger word, the patterns it enables.
+    pub(crate) trigger_map: Vec<Vec<u32>>,
+    /// Patterns without triggers: always run.
+    pub(crate) untriggered: Vec<u32>,
 }
 
 impl RuleSet {
@@ -62,10 +91,87 @@ impl RuleSet {
     pub fn entity_types(&self) -> &[EntityType] {
         &self.types
     }
+
+    /// Every rule id (built-in acronym rules first, then in file order), e.g. to list them in
+    /// `paperkg rules check` or to validate rule ids quoted in evaluation reports.
+    pub fn rule_ids(&self) -> &[String] {
+        &self.rule_ids
+    }
+
+    /// Where a rule is defined as `file:line` (`None` for unknown ids, `Some("")` for the
+    /// built-in acronym rules), so that reports can point users at the rule to edit.
+    pub fn rule_location(&self, id: &str) -> Option<&str> {
+        let i = self.rule_ids.iter().position(|r| r == id)?;
+        Some(&self.rule_locs[i])
+    }
+
+    /// Number of dictionary surface forms (terms and aliases of all types) in the automaton;
+    /// useful as a sanity figure in `paperkg rules check`.
+    pub fn dictionary_size(&self) -> usize {
+        self.dict_entries.len()
+    }
+
+    /// Number of compiled regex patterns.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// The index of an entity type by name.
+    pub fn type_index(&self, name: &str) -> Option<usize> {
+        self.types.iter().position(|t| t.name == name)
+    }
 }
 
-/// Loads and compiles every `*.toml` rule file in `dir`.
+/// Loads and compiles every `*.toml` rule file in `dir`, in sorted filename order.
+///
+/// Every file is parsed and validated before returning, so a [`RulesError::Invalid`] carries
+/// the diagnostics of all files at once (this is what `paperkg rules check` prints).
 pub fn load_dir(dir: &Path) -> Result<RuleSet, RulesError> {
-    let _ = dir;
-    Ok(RuleSet { types: Vec::new() })
+    let (rules, diags) = check_dir(dir)?;
+    match rules {
+        Some(r) if diags.is_empty() => Ok(r),
+        _ => Err(RulesError::Invalid(diags)),
+    }
+}
+
+/// Like [`load_dir`], but returns the diagnostics next to the rule set instead of failing:
+/// the rule set is `Some` only when there are no diagnostics. I/O problems with the
+/// directory itself and an empty directory are still errors.
+pub fn check_dir(dir: &Path) -> Result<(Option<RuleSet>, Vec<Diagnostic>), RulesError> {
+    let rd = std::fs::read_dir(dir).map_err(|source| RulesError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|source| RulesError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let p = entry.path();
+        if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+            files.push(p);
+        }
+    }
+    if files.is_empty() {
+        return Err(RulesError::Empty(dir.to_path_buf()));
+    }
+    files.sort();
+    let mut diags = Vec::new();
+    let mut raws = Vec::new();
+    for path in files {
+        let src = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if let Some(raw) = spec::parse_file(&path, src, &mut diags) {
+            raws.push(raw);
+        }
+    }
+    let rules = compile::compile(dir, &raws, &mut diags);
+    if diags.is_empty() {
+        Ok((rules, diags))
+    } else {
+        Ok((None, diags))
+    }
 }

@@ -1,0 +1,209 @@
+//! Regex pattern rules, run only when one of their trigger words occurs in the text.
+
+use super::{Cand, RoleSpan, Source};
+use crate::extract::Field;
+use crate::rules::{Cut, PatternRule, RuleSet};
+
+/// Characters trimmed from both ends of a captured name.
+fn is_trim(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '~'
+                | '-'
+        )
+}
+
+/// Trims punctuation around `text[s..e]`, keeping a closing bracket that closes one inside.
+fn trim(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    while s < e {
+        let c = text[s..e].chars().next().unwrap();
+        if is_trim(c) {
+            s += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    while s < e {
+        let c = text[s..e].chars().next_back().unwrap();
+        let keep = (c == ')' && text[s..e].contains('(')) || (c == ']' && text[s..e].contains('['));
+        if is_trim(c) && !keep {
+            e -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    (s, e)
+}
+
+/// Cuts `text[s..e]` at the type's stop words (see [`Cut`]).
+fn cut(rules: &RuleSet, p: &PatternRule, text: &str, s: usize, e: usize) -> (usize, usize) {
+    if p.cut == Cut::None {
+        return (s, e);
+    }
+    let info = &rules.type_info[p.type_idx];
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut ws = None;
+    for (i, c) in text[s..e].char_indices() {
+        if c.is_whitespace() {
+            if let Some(st) = ws.take() {
+                words.push((s + st, s + i));
+            }
+        } else if ws.is_none() {
+            ws = Some(i);
+        }
+    }
+    if let Some(st) = ws {
+        words.push((s + st, e));
+    }
+    let is_stop = |&(a, b): &(usize, usize)| {
+        let (a, b) = trim(text, a, b);
+        if a >= b {
+            return false;
+        }
+        let w = text[a..b].to_lowercase();
+        info.stop_words.contains(&w)
+            || info
+                .stop_suffixes
+                .iter()
+                .any(|s| w.len() >= s.len() + 3 && w.ends_with(s.as_str()))
+    };
+    match p.cut {
+        Cut::Suffix => match words.iter().rposition(is_stop) {
+            Some(i) if i + 1 < words.len() => (words[i + 1].0, e),
+            Some(_) => (e, e),
+            None => (s, e),
+        },
+        Cut::Prefix => match words.iter().position(is_stop) {
+            Some(0) => (s, s),
+            Some(i) => (s, words[i - 1].1),
+            None => (s, e),
+        },
+        Cut::None => (s, e),
+    }
+}
+
+/// Splits a list capture ("A, B, and C") into its items.
+fn split_items(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
+    let seg = &text[s..e];
+    let bytes = seg.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let sep_len = if b == b',' || b == b';' {
+            1
+        } else if b == b' ' {
+            let rest = &seg[i..];
+            if rest.starts_with(" and ") {
+                4
+            } else if rest.starts_with(" or ") {
+                3
+            } else {
+                0
+            }
+        } else {
+            0
+        };
+        if sep_len > 0 {
+            out.push((s + start, s + i));
+            i += sep_len;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push((s + start, e));
+}
+
+/// Runs the patterns whose triggers occur in `text`; appends mention candidates and the
+/// spans that hand a role to the mentions inside them.
+pub(crate) fn find<'r>(
+    rules: &'r RuleSet,
+    text: &str,
+    field: Field,
+    active: &mut Vec<bool>,
+    out: &mut Vec<Cand>,
+    roles: &mut Vec<RoleSpan<'r>>,
+) {
+    active.clear();
+    active.resize(rules.patterns.len(), false);
+    for &i in &rules.untriggered {
+        active[i as usize] = true;
+    }
+    if let Some(ac) = &rules.trigger_ac {
+        for m in ac.find_overlapping_iter(text) {
+            for &p in &rules.trigger_map[m.pattern().as_usize()] {
+                active[p as usize] = true;
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for (pi, p) in rules.patterns.iter().enumerate() {
+        if !active[pi] {
+            continue;
+        }
+        let wanted = match field {
+            Field::Title => p.in_title,
+            Field::Abstract => p.in_abstract,
+        };
+        if !wanted {
+            continue;
+        }
+        for caps in p.regex.captures_iter(text) {
+            let Some(g) = caps.get(p.group) else { continue };
+            if let Some(role) = p.role {
+                roles.push(RoleSpan {
+                    start: g.start(),
+                    end: g.end(),
+                    role,
+                    rule: p.rule,
+                    types: &p.role_types,
+                });
+            }
+            if !p.emit {
+                continue;
+            }
+            items.clear();
+            if p.split {
+                split_items(text, g.start(), g.end(), &mut items);
+            } else {
+                items.push((g.start(), g.end()));
+            }
+            for &(a, b) in &items {
+                let (a, b) = trim(text, a, b);
+                let (a, b) = cut(rules, p, text, a, b);
+                let (a, b) = trim(text, a, b);
+                if a >= b {
+                    continue;
+                }
+                out.push(Cand {
+                    start: a,
+                    end: b,
+                    type_idx: p.type_idx,
+                    canonical: text[a..b].to_string(),
+                    rule: p.rule,
+                    role: p.role,
+                    source: Source::Pattern,
+                });
+            }
+        }
+    }
+}

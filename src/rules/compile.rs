@@ -1,0 +1,595 @@
+//! The single validating step from raw rule files to a [`RuleSet`].
+//!
+//! Every check reports a [`Diagnostic`] with file and line and carries on, so one run shows
+//! all the problems of all files.
+
+use super::spec::{line_of, RawFile};
+use super::{Diagnostic, EntityType, RuleSet, ACRONYM_RULES};
+use crate::extract::Role;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Which type an acronym gets when neither a dictionary entry nor a head noun decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcronymDefault {
+    /// Acronyms the paper proposes ("we propose/present/introduce …").
+    Proposed,
+    /// All other acronyms.
+    Other,
+}
+
+/// Per-type data the extractor needs besides the display info.
+#[derive(Debug, Clone)]
+pub struct TypeInfo {
+    pub priority: i64,
+    /// Head nouns (lower-case, as word lists) that type an acronym's long form.
+    pub heads: Vec<Vec<String>>,
+    pub acronym_default: Option<AcronymDefault>,
+    /// Lower-cased phrases that never become entities of this type.
+    pub stop: HashSet<String>,
+    /// Lower-cased words at which `cut` patterns cut their capture.
+    pub stop_words: HashSet<String>,
+    /// Lower-cased endings that make a word a stop word ("ly", "ing").
+    pub stop_suffixes: Vec<String>,
+}
+
+/// One dictionary surface form (a term name or alias, or a dictionary file field).
+#[derive(Debug, Clone)]
+pub struct DictEntry {
+    pub type_idx: usize,
+    pub canonical: String,
+    pub surface: String,
+    pub sensitive: bool,
+    pub rule: usize,
+}
+
+/// How a pattern's capture is shortened at the type's `stop_words`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    None,
+    /// Keep the words after the last stop word.
+    Suffix,
+    /// Keep the words before the first stop word.
+    Prefix,
+}
+
+/// One compiled `[[pattern]]`.
+#[derive(Debug, Clone)]
+pub struct PatternRule {
+    pub type_idx: usize,
+    pub rule: usize,
+    pub regex: Regex,
+    pub group: usize,
+    pub role: Option<Role>,
+    pub split: bool,
+    pub emit: bool,
+    pub cut: Cut,
+    /// Types whose mentions inside the capture receive `role` (empty: all types).
+    pub role_types: Vec<usize>,
+    pub in_title: bool,
+    pub in_abstract: bool,
+}
+
+fn parse_case(
+    file: &RawFile,
+    case: Option<&toml::Spanned<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<bool>> {
+    match case.map(|c| (c.get_ref().as_str(), c.span())) {
+        None | Some(("auto", _)) => Some(None),
+        Some(("sensitive", _)) => Some(Some(true)),
+        Some(("insensitive", _)) => Some(Some(false)),
+        Some((other, span)) => {
+            diags.push(file.diag(
+                &span,
+                format!("unknown case `{other}`, expected `sensitive`, `insensitive` or `auto`"),
+            ));
+            None
+        }
+    }
+}
+
+/// `auto` case rule: a surface form with a capital after its first character or a digit is
+/// matched case-sensitively (CIFAR-100, GPT-4, CLIP); plain words match in any case.
+pub fn auto_sensitive(surface: &str) -> bool {
+    surface
+        .chars()
+        .skip(1)
+        .any(|c| c.is_uppercase() || c.is_ascii_digit())
+        || surface.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+struct Ctx<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+    rule_ids: Vec<String>,
+    rule_locs: Vec<String>,
+    seen: HashMap<String, String>,
+}
+
+impl Ctx<'_> {
+    /// Registers a rule id; reports a duplicate pointing at the first definition.
+    fn add_rule(&mut self, file: &RawFile, id: &toml::Spanned<String>) -> Option<usize> {
+        let name = id.get_ref().trim();
+        let loc = format!("{}:{}", file.path.display(), file.line(&id.span()));
+        if name.is_empty() {
+            self.diags.push(file.diag(&id.span(), "empty rule id"));
+            return None;
+        }
+        if ACRONYM_RULES.contains(&name) {
+            self.diags.push(file.diag(
+                &id.span(),
+                format!("rule id `{name}` is reserved for the built-in acronym rules"),
+            ));
+            return None;
+        }
+        if let Some(first) = self.seen.get(name) {
+            self.diags.push(file.diag(
+                &id.span(),
+                format!("duplicate rule id `{name}` (first defined at {first})"),
+            ));
+            return None;
+        }
+        self.seen.insert(name.to_string(), loc.clone());
+        self.rule_ids.push(name.to_string());
+        self.rule_locs.push(loc);
+        Some(self.rule_ids.len() - 1)
+    }
+
+    /// The shared per-type term rule id (`<type>.term`), registered on first use.
+    fn term_rule(&mut self, type_name: &str, loc: String) -> usize {
+        let id = format!("{type_name}.term");
+        if let Some(i) = self.rule_ids.iter().position(|r| *r == id) {
+            return i;
+        }
+        self.seen.insert(id.clone(), loc.clone());
+        self.rule_ids.push(id);
+        self.rule_locs.push(loc);
+        self.rule_ids.len() - 1
+    }
+}
+
+/// Validates and compiles the parsed files (already in sorted filename order). Returns
+/// `None` when any diagnostic was reported (including ones from earlier stages).
+pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Option<RuleSet> {
+    let mut ctx = Ctx {
+        diags,
+        rule_ids: ACRONYM_RULES.iter().map(|s| s.to_string()).collect(),
+        rule_locs: vec![String::new(); ACRONYM_RULES.len()],
+        seen: ACRONYM_RULES
+            .iter()
+            .map(|s| (s.to_string(), "built-in".to_string()))
+            .collect(),
+    };
+    let mut types: Vec<EntityType> = Vec::new();
+    let mut infos: Vec<TypeInfo> = Vec::new();
+    let mut type_loc: HashMap<String, String> = HashMap::new();
+
+    // Pass 1: entity types (patterns may refer to any type in `role_types`).
+    for f in files {
+        let e = &f.entity;
+        let name = e.name.get_ref().trim().to_string();
+        let loc = format!("{}:{}", f.path.display(), f.line(&e.name.span()));
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            ctx.diags.push(f.diag(
+                &e.name.span(),
+                format!("invalid type name `{name}` (use letters, digits, `-`, `_`)"),
+            ));
+        } else if let Some(first) = type_loc.get(&name) {
+            ctx.diags.push(f.diag(
+                &e.name.span(),
+                format!("duplicate entity type `{name}` (first defined at {first})"),
+            ));
+        } else {
+            type_loc.insert(name.clone(), loc);
+        }
+        let acronym_default = match e.acronym_default.as_ref().map(|s| s.get_ref().as_str()) {
+            None => None,
+            Some("proposed") => Some(AcronymDefault::Proposed),
+            Some("other") => Some(AcronymDefault::Other),
+            Some(other) => {
+                let span = e.acronym_default.as_ref().unwrap().span();
+                ctx.diags.push(f.diag(
+                    &span,
+                    format!("unknown acronym_default `{other}`, expected `proposed` or `other`"),
+                ));
+                None
+            }
+        };
+        let mut heads = Vec::new();
+        for h in &e.heads {
+            let words: Vec<String> = h
+                .get_ref()
+                .split_whitespace()
+                .map(|w| w.to_lowercase())
+                .collect();
+            if words.is_empty() {
+                ctx.diags.push(f.diag(&h.span(), "empty head noun"));
+            } else {
+                heads.push(words);
+            }
+        }
+        let mut stop = HashSet::new();
+        for s in &e.stop {
+            let v = s.get_ref().trim().to_lowercase();
+            if v.is_empty() {
+                ctx.diags.push(f.diag(&s.span(), "empty stop phrase"));
+            } else {
+                stop.insert(v);
+            }
+        }
+        let mut stop_words = HashSet::new();
+        for s in &e.stop_words {
+            let v = s.get_ref().trim().to_lowercase();
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                ctx.diags
+                    .push(f.diag(&s.span(), "stop_words entries must be single words"));
+            } else {
+                stop_words.insert(v);
+            }
+        }
+        let mut stop_suffixes = Vec::new();
+        for s in &e.stop_suffixes {
+            let v = s.get_ref().trim().to_lowercase();
+            if v.is_empty() {
+                ctx.diags.push(f.diag(&s.span(), "empty stop suffix"));
+            } else {
+                stop_suffixes.push(v);
+            }
+        }
+        types.push(EntityType {
+            label: e
+                .label
+                .as_ref()
+                .map(|l| l.get_ref().clone())
+                .unwrap_or_else(|| capitalize(&name)),
+            color: e
+                .color
+                .as_ref()
+                .map(|l| l.get_ref().clone())
+                .unwrap_or_else(|| "lightgrey".into()),
+            shape: e
+                .shape
+                .as_ref()
+                .map(|l| l.get_ref().clone())
+                .unwrap_or_else(|| "box".into()),
+            name,
+        });
+        infos.push(TypeInfo {
+            priority: e.priority.as_ref().map(|p| *p.get_ref()).unwrap_or(0),
+            heads,
+            acronym_default,
+            stop,
+            stop_words,
+            stop_suffixes,
+        });
+    }
+
+    // Pass 2: terms, dictionaries and patterns, file by file.
+    let mut entries: Vec<DictEntry> = Vec::new();
+    let mut patterns: Vec<PatternRule> = Vec::new();
+    let mut triggers: Vec<(String, u32)> = Vec::new();
+    for (ti, f) in files.iter().enumerate() {
+        let tname = types[ti].name.clone();
+        if !f.terms.is_empty() {
+            let loc = format!("{}:{}", f.path.display(), f.line(&f.terms[0].name.span()));
+            let default_rule = ctx.term_rule(&tname, loc);
+            for t in &f.terms {
+                let rule = match &t.id {
+                    Some(id) => match ctx.add_rule(f, id) {
+                        Some(r) => r,
+                        None => continue,
+                    },
+                    None => default_rule,
+                };
+                let Some(case) = parse_case(f, t.case.as_ref(), ctx.diags) else {
+                    continue;
+                };
+                let canonical = t.name.get_ref().trim().to_string();
+                if canonical.is_empty() {
+                    ctx.diags.push(f.diag(&t.name.span(), "empty term name"));
+                    continue;
+                }
+                let mut add =
+                    |surface: &str| entries.push(mk_entry(ti, &canonical, surface, case, rule));
+                add(&canonical);
+                for a in &t.aliases {
+                    let s = a.get_ref().trim();
+                    if s.is_empty() {
+                        ctx.diags
+                            .push(f.diag(&a.span(), format!("empty alias of term `{canonical}`")));
+                    } else {
+                        add(s);
+                    }
+                }
+            }
+        }
+        for d in &f.dictionaries {
+            let rule = ctx.add_rule(f, &d.id);
+            let case = parse_case(f, d.case.as_ref(), ctx.diags);
+            let rel = d.file.get_ref();
+            let path = dir.join(rel);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    ctx.diags.push(f.diag(
+                        &d.file.span(),
+                        format!("cannot read dictionary file `{}`: {e}", path.display()),
+                    ));
+                    continue;
+                }
+            };
+            let (Some(rule), Some(case)) = (rule, case) else {
+                continue;
+            };
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim_end_matches(['\r', ' ']);
+                if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                    continue;
+                }
+                let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+                let bad = |msg: &str| Diagnostic {
+                    file: path.clone(),
+                    line: i + 1,
+                    message: msg.to_string(),
+                };
+                if fields[0].is_empty() {
+                    ctx.diags.push(bad("empty canonical name"));
+                    continue;
+                }
+                if fields[1..].iter().any(|a| a.is_empty()) {
+                    ctx.diags.push(bad("empty alias (two tabs in a row?)"));
+                    continue;
+                }
+                for s in &fields {
+                    entries.push(mk_entry(ti, fields[0], s, case, rule));
+                }
+            }
+        }
+        for p in &f.patterns {
+            let rule = ctx.add_rule(f, &p.id);
+            let mut ok = rule.is_some();
+            let role = match p.role.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
+                None => None,
+                Some(("proposed", _)) => Some(Role::Proposed),
+                Some(("used", _)) => Some(Role::Used),
+                Some(("evaluated-on", _)) => Some(Role::EvaluatedOn),
+                Some((other, span)) => {
+                    ctx.diags.push(f.diag(
+                        &span,
+                        format!(
+                            "unknown role `{other}`, expected `proposed`, `used` or `evaluated-on`"
+                        ),
+                    ));
+                    ok = false;
+                    None
+                }
+            };
+            let cut = match p.cut.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
+                None | Some(("none", _)) => Cut::None,
+                Some(("suffix", _)) => Cut::Suffix,
+                Some(("prefix", _)) => Cut::Prefix,
+                Some((other, span)) => {
+                    ctx.diags.push(f.diag(
+                        &span,
+                        format!("unknown cut `{other}`, expected `none`, `suffix` or `prefix`"),
+                    ));
+                    ok = false;
+                    Cut::None
+                }
+            };
+            let (mut in_title, mut in_abstract) = (p.fields.is_empty(), p.fields.is_empty());
+            for fl in &p.fields {
+                match fl.get_ref().as_str() {
+                    "title" => in_title = true,
+                    "abstract" => in_abstract = true,
+                    other => {
+                        ctx.diags.push(f.diag(
+                            &fl.span(),
+                            format!("unknown field `{other}`, expected `title` or `abstract`"),
+                        ));
+                        ok = false;
+                    }
+                }
+            }
+            let mut role_types = Vec::new();
+            for rt in &p.role_types {
+                match types.iter().position(|t| t.name == *rt.get_ref()) {
+                    Some(i) => role_types.push(i),
+                    None => {
+                        ctx.diags.push(f.diag(
+                            &rt.span(),
+                            format!("unknown entity type `{}` in role_types", rt.get_ref()),
+                        ));
+                        ok = false;
+                    }
+                }
+            }
+            let emit = p.emit.as_ref().map(|e| *e.get_ref()).unwrap_or(true);
+            if !emit && role.is_none() {
+                ctx.diags.push(f.diag(
+                    &p.id.span(),
+                    "pattern with `emit = false` needs a `role` (it would do nothing)",
+                ));
+                ok = false;
+            }
+            let regex = match Regex::new(p.regex.get_ref()) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    ctx.diags.push(f.diag(
+                        &p.regex.span(),
+                        format!("invalid regex in pattern `{}`: {e}", p.id.get_ref()),
+                    ));
+                    ok = false;
+                    None
+                }
+            };
+            let group = regex
+                .as_ref()
+                .and_then(|r| r.capture_names().position(|n| n == Some("entity")));
+            if regex.is_some() && group.is_none() {
+                ctx.diags.push(f.diag(
+                    &p.regex.span(),
+                    format!(
+                        "pattern `{}` has no `(?P<entity>…)` capture group",
+                        p.id.get_ref()
+                    ),
+                ));
+                ok = false;
+            }
+            for t in &p.triggers {
+                if t.get_ref().trim().is_empty() {
+                    ctx.diags.push(f.diag(&t.span(), "empty trigger word"));
+                    ok = false;
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let idx = patterns.len() as u32;
+            for t in &p.triggers {
+                triggers.push((t.get_ref().trim().to_string(), idx));
+            }
+            patterns.push(PatternRule {
+                type_idx: ti,
+                rule: rule.unwrap(),
+                regex: regex.unwrap(),
+                group: group.unwrap(),
+                role,
+                split: p.split.as_ref().map(|s| *s.get_ref()).unwrap_or(false),
+                emit,
+                cut,
+                role_types,
+                in_title,
+                in_abstract,
+            });
+        }
+    }
+    if !ctx.diags.is_empty() {
+        return None;
+    }
+
+    // Dictionary automaton: one pattern per distinct ASCII-lower-cased surface form; the
+    // entries sharing it are ordered best first (type priority, then rule rank).
+    let mut slot_of: HashMap<String, usize> = HashMap::new();
+    let mut surfaces: Vec<String> = Vec::new();
+    let mut slots: Vec<Vec<u32>> = Vec::new();
+    let mut lookup: HashMap<String, u32> = HashMap::new();
+    let mut seen_entry: HashSet<(usize, String, bool)> = HashSet::new();
+    let mut kept: Vec<DictEntry> = Vec::new();
+    for e in entries {
+        if !seen_entry.insert((e.type_idx, e.surface.clone(), e.sensitive)) {
+            continue;
+        }
+        let key = e.surface.to_ascii_lowercase();
+        let slot = *slot_of.entry(key.clone()).or_insert_with(|| {
+            surfaces.push(key.clone());
+            slots.push(Vec::new());
+            slots.len() - 1
+        });
+        lookup
+            .entry(e.surface.to_lowercase())
+            .or_insert(kept.len() as u32);
+        slots[slot].push(kept.len() as u32);
+        kept.push(e);
+    }
+    for s in &mut slots {
+        s.sort_by_key(|&i| {
+            let e = &kept[i as usize];
+            (-infos[e.type_idx].priority, e.rule, i)
+        });
+    }
+    let dict_ac = if surfaces.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .start_kind(StartKind::Both)
+                .build(&surfaces)
+                .expect("dictionary automaton"),
+        )
+    };
+
+    let mut trigger_words: Vec<String> = Vec::new();
+    let mut trigger_map: Vec<Vec<u32>> = Vec::new();
+    let mut tw_index: HashMap<String, usize> = HashMap::new();
+    for (w, p) in triggers {
+        let k = w.to_ascii_lowercase();
+        let i = *tw_index.entry(k.clone()).or_insert_with(|| {
+            trigger_words.push(k);
+            trigger_map.push(Vec::new());
+            trigger_map.len() - 1
+        });
+        trigger_map[i].push(p);
+    }
+    let triggered: HashSet<u32> = trigger_map.iter().flatten().copied().collect();
+    let untriggered = (0..patterns.len() as u32)
+        .filter(|i| !triggered.contains(i))
+        .collect();
+    let trigger_ac = if trigger_words.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(&trigger_words)
+                .expect("trigger automaton"),
+        )
+    };
+
+    let _ = line_of;
+    Some(RuleSet {
+        types,
+        type_info: infos,
+        rule_ids: ctx.rule_ids,
+        rule_locs: ctx.rule_locs,
+        dict_ac,
+        dict_slots: slots,
+        dict_entries: kept,
+        dict_lookup: lookup,
+        patterns,
+        trigger_ac,
+        trigger_map,
+        untriggered,
+    })
+}
+
+fn mk_entry(
+    ti: usize,
+    canonical: &str,
+    surface: &str,
+    case: Option<bool>,
+    rule: usize,
+) -> DictEntry {
+    DictEntry {
+        type_idx: ti,
+        canonical: canonical.to_string(),
+        surface: surface.to_string(),
+        sensitive: case.unwrap_or_else(|| auto_sensitive(surface)),
+        rule,
+    }
+}
+
+/// Makes `AhoCorasick` usable in a `#[derive(Debug)]` struct without noise.
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn f<T: Send + Sync>() {}
+    f::<AhoCorasick>();
+    f::<Regex>();
+}

@@ -1,0 +1,234 @@
+//! The rule files as written: raw serde structs mirroring `rules/*.toml`, plus the
+//! span-aware parsing that turns every problem of a file into a [`Diagnostic`].
+//!
+//! A file is parsed with the `toml` crate's recoverable, span-keeping parser first, so that
+//! all syntax errors are reported; then each section (and each item of an array of tables)
+//! is deserialized on its own so that one bad item does not hide the errors of the next.
+
+use super::Diagnostic;
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// `[entity]`: the entity type a file defines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntity {
+    #[serde(rename = "type")]
+    pub name: Spanned<String>,
+    pub label: Option<Spanned<String>>,
+    pub color: Option<Spanned<String>>,
+    pub shape: Option<Spanned<String>>,
+    pub priority: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub heads: Vec<Spanned<String>>,
+    pub acronym_default: Option<Spanned<String>>,
+    #[serde(default)]
+    pub stop_words: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub stop_suffixes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub stop: Vec<Spanned<String>>,
+}
+
+/// `[[term]]`: one hand-written dictionary entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    pub id: Option<Spanned<String>>,
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    pub case: Option<Spanned<String>>,
+}
+
+/// `[[dictionary]]`: a list file of entries next to the rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDictionary {
+    pub id: Spanned<String>,
+    pub file: Spanned<String>,
+    pub case: Option<Spanned<String>>,
+}
+
+/// `[[pattern]]`: a regular expression with an `entity` capture group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPattern {
+    pub id: Spanned<String>,
+    pub regex: Spanned<String>,
+    pub role: Option<Spanned<String>>,
+    #[serde(default)]
+    pub triggers: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub fields: Vec<Spanned<String>>,
+    pub split: Option<Spanned<bool>>,
+    pub emit: Option<Spanned<bool>>,
+    pub cut: Option<Spanned<String>>,
+    #[serde(default)]
+    pub role_types: Vec<Spanned<String>>,
+}
+
+/// One parsed rule file; every span is a byte range into `src`.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    pub path: PathBuf,
+    pub src: String,
+    pub entity: RawEntity,
+    pub terms: Vec<RawTerm>,
+    pub dictionaries: Vec<RawDictionary>,
+    pub patterns: Vec<RawPattern>,
+}
+
+impl RawFile {
+    /// The 1-based line of a byte offset in this file.
+    pub fn line(&self, span: &Range<usize>) -> usize {
+        line_of(&self.src, span.start)
+    }
+
+    /// A diagnostic for this file at the line of `span`.
+    pub fn diag(&self, span: &Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: self.path.clone(),
+            line: self.line(span),
+            message: message.into(),
+        }
+    }
+}
+
+/// The 1-based line number of byte offset `offset` in `src`.
+pub fn line_of(src: &str, offset: usize) -> usize {
+    let end = offset.min(src.len());
+    src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+const TOP_KEYS: &[&str] = &["entity", "term", "dictionary", "pattern"];
+
+/// Parses one rule file. Returns the raw file when it has no syntax or shape errors; all
+/// problems found are appended to `diags`.
+pub fn parse_file(path: &Path, src: String, diags: &mut Vec<Diagnostic>) -> Option<RawFile> {
+    let before = diags.len();
+    let mk = |src: &str, span: Option<Range<usize>>, msg: String| Diagnostic {
+        file: path.to_path_buf(),
+        line: span.map(|s| line_of(src, s.start)).unwrap_or(1),
+        message: msg,
+    };
+    let (doc, errors) = DeTable::parse_recoverable(&src);
+    if !errors.is_empty() {
+        for e in errors {
+            diags.push(mk(
+                &src,
+                e.span(),
+                format!("TOML syntax error: {}", e.message().trim()),
+            ));
+        }
+        return None;
+    }
+    let doc = doc.into_inner();
+    let mut entity = None;
+    let mut terms = Vec::new();
+    let mut dictionaries = Vec::new();
+    let mut patterns = Vec::new();
+    let mut saw_entity = false;
+    for (key, value) in doc.iter() {
+        let name: &str = key.get_ref().as_ref();
+        match name {
+            "entity" => {
+                saw_entity = true;
+                match value.get_ref() {
+                    DeValue::Table(t) => {
+                        match deserialize_table::<RawEntity>(t, value.span(), &src) {
+                            Ok(e) => entity = Some(e),
+                            Err(d) => diags.push(mk(&src, d.0, format!("[entity]: {}", d.1))),
+                        }
+                    }
+                    _ => diags.push(mk(
+                        &src,
+                        Some(key.span()),
+                        "`entity` must be a table ([entity])".into(),
+                    )),
+                }
+            }
+            "term" | "dictionary" | "pattern" => {
+                let DeValue::Array(items) = value.get_ref() else {
+                    diags.push(mk(
+                        &src,
+                        Some(key.span()),
+                        format!("`{name}` must be an array of tables ([[{name}]])"),
+                    ));
+                    continue;
+                };
+                for item in items.iter() {
+                    let DeValue::Table(t) = item.get_ref() else {
+                        diags.push(mk(
+                            &src,
+                            Some(item.span()),
+                            format!("each `{name}` entry must be a table ([[{name}]])"),
+                        ));
+                        continue;
+                    };
+                    let res = match name {
+                        "term" => deserialize_table::<RawTerm>(t, item.span(), &src)
+                            .map(|v| terms.push(v)),
+                        "dictionary" => deserialize_table::<RawDictionary>(t, item.span(), &src)
+                            .map(|v| dictionaries.push(v)),
+                        _ => deserialize_table::<RawPattern>(t, item.span(), &src)
+                            .map(|v| patterns.push(v)),
+                    };
+                    if let Err((span, msg)) = res {
+                        diags.push(mk(&src, span, format!("[[{name}]]: {msg}")));
+                    }
+                }
+            }
+            other => diags.push(mk(
+                &src,
+                Some(key.span()),
+                format!(
+                    "unknown key `{other}`, expected one of {}",
+                    TOP_KEYS
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+    if !saw_entity {
+        diags.push(mk(
+            &src,
+            None,
+            "missing [entity] section (every rule file defines one entity type)".into(),
+        ));
+    }
+    if diags.len() > before {
+        return None;
+    }
+    Some(RawFile {
+        path: path.to_path_buf(),
+        src,
+        entity: entity?,
+        terms,
+        dictionaries,
+        patterns,
+    })
+}
+
+/// Deserializes one table on its own, keeping the error's span (falling back to the table's).
+fn deserialize_table<T: for<'de> Deserialize<'de>>(
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    src: &str,
+) -> Result<T, (Option<Range<usize>>, String)> {
+    let de = toml::de::Deserializer::from(Spanned::new(span.clone(), table.clone()));
+    T::deserialize(de).map_err(|e| {
+        let espan = e.span().filter(|s| s.start < src.len()).or(Some(span));
+        (espan, e.message().trim().to_string())
+    })
+}
