@@ -10,7 +10,7 @@ use crate::graph::KnowledgeGraph;
 use crate::util::write_atomic;
 use graphviz_rust::cmd::{CommandArg, Format};
 use graphviz_rust::dot_structures::{
-    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use std::collections::HashSet;
@@ -32,6 +32,14 @@ pub fn quote(s: &str) -> Id {
     }
     out.push('"');
     Id::Escaped(out)
+}
+
+/// Escapes text for a Graphviz HTML-like label.
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn attr(k: &str, v: &str) -> Attribute {
@@ -83,7 +91,6 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
     );
     let large = view.entities.len() + view.papers.len() > 60;
     stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![
-        attr("label", &title),
         attr("labelloc", "t"),
         attr("fontsize", "20"),
         attr("fontname", "Helvetica"),
@@ -102,8 +109,8 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
         "#00000040",
     )])));
 
-    // Legend: one sample node per type present, plus papers.
-    let mut legend = Vec::new();
+    // The legend is part of the graph label (an HTML-like table), so every layout engine
+    // keeps it apart from the nodes.
     let present: HashSet<&str> = view
         .entities
         .iter()
@@ -116,45 +123,28 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
             types.push(t.clone());
         }
     }
-    for (i, t) in types
-        .iter()
-        .filter(|t| present.contains(t.as_str()))
-        .enumerate()
-    {
+    let mut legend = String::new();
+    for t in types.iter().filter(|t| present.contains(t.as_str())) {
         let s = g.type_style(t);
-        legend.push(Stmt::Node(Node::new(
-            NodeId(Id::Plain(format!("legend{i}")), None),
-            vec![
-                attr("label", &s.label),
-                attr("shape", &s.shape),
-                attr("fillcolor", &s.color),
-                attr("fontsize", "12"),
-            ],
-        )));
+        legend.push_str(&format!(
+            "<TD BGCOLOR=\"{}\" BORDER=\"1\">{}</TD>",
+            html_escape(&s.color),
+            html_escape(&s.label)
+        ));
     }
     if !view.papers.is_empty() {
-        legend.push(Stmt::Node(Node::new(
-            NodeId(Id::Plain("legend_paper".into()), None),
-            vec![
-                attr("label", "Paper"),
-                attr("shape", "note"),
-                attr("fillcolor", "#f5f5f5"),
-                attr("fontsize", "12"),
-            ],
-        )));
+        legend.push_str("<TD BGCOLOR=\"#f5f5f5\" BORDER=\"1\">Paper</TD>");
     }
-    if !legend.is_empty() {
-        let mut sub = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr("label", "Legend"),
-            attr("style", "rounded"),
-            attr("color", "gray"),
-        ]))];
-        sub.extend(legend);
-        stmts.push(Stmt::Subgraph(Subgraph {
-            id: Id::Plain("cluster_legend".into()),
-            stmts: sub,
-        }));
-    }
+    let label = format!(
+        "<<TABLE BORDER=\"0\" CELLSPACING=\"4\"><TR><TD COLSPAN=\"{}\"><FONT POINT-SIZE=\"20\">{}</FONT></TD></TR><TR>{}</TR></TABLE>>",
+        present.len() + usize::from(!view.papers.is_empty()),
+        html_escape(&title),
+        legend
+    );
+    stmts.insert(
+        1,
+        Stmt::Attribute(Attribute(Id::Plain("label".into()), Id::Html(label))),
+    );
 
     let max_papers = view
         .entities
