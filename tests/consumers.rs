@@ -210,3 +210,138 @@ fn have_tool_version(name: &str) -> bool {
     }
     ok
 }
+
+/// Runs `paperkg run` on `input` into `out` and returns `paperkg stats --json`.
+fn run_and_stats(input: &std::path::Path, out: &std::path::Path) -> Value {
+    let bin = assert_cmd::cargo::cargo_bin("paperkg");
+    let run = Command::new(&bin)
+        .current_dir(root())
+        .args(["run", "--quiet"])
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stats = Command::new(&bin)
+        .args(["stats", "--json", "--graph"])
+        .arg(out.join("graph.json"))
+        .output()
+        .unwrap();
+    assert!(stats.status.success());
+    serde_json::from_slice(&stats.stdout).unwrap()
+}
+
+/// The first `n` records of the shared arXiv listing as a JSON Lines file, or `None`
+/// (with a note) when the shared data is not beside the checkout.
+fn arxiv_sample(n: usize, dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    use std::io::{BufRead, Write};
+    let src =
+        root().join("../shared/data/arxiv_daily_cs/arxiv_daily_2025-03-18_to_2026-07-01.jsonl.gz");
+    let Ok(f) = std::fs::File::open(&src) else {
+        eprintln!("note: {} not found; arXiv check skipped", src.display());
+        return None;
+    };
+    let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
+    let path = dir.join(format!("arxiv-{n}.jsonl"));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for line in reader.lines().take(n) {
+        writeln!(out, "{}", line.unwrap()).unwrap();
+    }
+    out.flush().unwrap();
+    Some(path)
+}
+
+fn assert_kuzu_matches_stats(stats: &Value, out: &std::path::Path, what: &str) {
+    let v = python("kuzu_load.py", &[&out.join("neo4j"), &out.join("kuzu-db")]);
+    for (kuzu_key, stats_key) in [
+        ("papers", "papers"),
+        ("entities", "entities"),
+        ("mentions", "mention_edges"),
+        ("paper_links", "paper_links"),
+        ("cooccurrences", "cooccurrence_edges"),
+    ] {
+        assert_eq!(
+            v[kuzu_key], stats[stats_key],
+            "{what}: {kuzu_key} in Kuzu vs {stats_key} in stats"
+        );
+    }
+}
+
+#[test]
+fn kuzu_counts_match_stats_on_the_example_page_and_10k_arxiv_abstracts() {
+    if !have_python_module("kuzu") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("example");
+    let stats = run_and_stats(&root().join("examples/trending-papers.txt"), &out);
+    assert_eq!(stats["papers"], 78);
+    assert_kuzu_matches_stats(&stats, &out, "example page");
+
+    if let Some(sample) = arxiv_sample(10_000, dir.path()) {
+        let out = dir.path().join("arxiv");
+        let stats = run_and_stats(&sample, &out);
+        assert_eq!(stats["papers"], 10_000);
+        assert!(stats["entities"].as_u64().unwrap() > 5_000, "{stats}");
+        assert_kuzu_matches_stats(&stats, &out, "10k arXiv abstracts");
+    }
+}
+
+#[test]
+fn run_outputs_are_read_by_networkx_and_graphviz_renders_the_focus_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("example");
+    let stats = run_and_stats(&root().join("examples/trending-papers.txt"), &out);
+    if have_python_module("networkx") {
+        let v = python(
+            "networkx_read.py",
+            &[&out.join("graph.graphml"), &out.join("graph.nodelink.json")],
+        );
+        let nodes = stats["papers"].as_u64().unwrap() + stats["entities"].as_u64().unwrap();
+        let edges = ["mention_edges", "paper_links", "cooccurrence_edges"]
+            .iter()
+            .map(|k| stats[k].as_u64().unwrap())
+            .sum::<u64>();
+        for form in ["graphml", "nodelink"] {
+            assert_eq!(v[form]["nodes"], nodes, "{form}");
+            assert_eq!(v[form]["edges"], edges, "{form}");
+        }
+    }
+    if have_tool("dot") {
+        let svg = dir.path().join("focus.svg");
+        let bin = assert_cmd::cargo::cargo_bin("paperkg");
+        let o = Command::new(&bin)
+            .args([
+                "export",
+                "--format",
+                "svg",
+                "--focus",
+                "continual learning",
+                "--depth",
+                "1",
+                "-o",
+            ])
+            .arg(&svg)
+            .arg("--graph")
+            .arg(out.join("graph.json"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(
+            text.contains("continual learning"),
+            "focus entity not drawn"
+        );
+        assert!(
+            text.contains("catastrophic forgetting"),
+            "neighbour not drawn"
+        );
+        // depth 1 from an entity reaches its papers: paper notes are drawn.
+        assert!(text.matches("class=\"node\"").count() > 10);
+    }
+}

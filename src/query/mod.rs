@@ -483,6 +483,15 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// "1 paper", "3 papers".
+fn n_papers(n: u32) -> String {
+    if n == 1 {
+        "1 paper".into()
+    } else {
+        format!("{n} papers")
+    }
+}
+
 fn role_str(r: Option<Role>) -> &'static str {
     match r {
         Some(Role::Proposed) => "proposed",
@@ -496,8 +505,10 @@ impl fmt::Display for Related {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Related to \"{}\" ({}, {} papers):",
-            self.entity.name, self.entity.etype, self.entity.papers
+            "Related to \"{}\" ({}, {}):",
+            self.entity.name,
+            self.entity.etype,
+            n_papers(self.entity.papers)
         )?;
         let rows: Vec<Vec<String>> = self
             .related
@@ -526,8 +537,10 @@ impl fmt::Display for Papers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Papers mentioning \"{}\" ({}, {} papers):",
-            self.entity.name, self.entity.etype, self.entity.papers
+            "Papers mentioning \"{}\" ({}, {}):",
+            self.entity.name,
+            self.entity.etype,
+            n_papers(self.entity.papers)
         )?;
         let rows: Vec<Vec<String>> = self
             .papers
