@@ -42,6 +42,15 @@ pub fn char_offset(s: &str, byte: usize) -> usize {
     s[..byte].chars().count()
 }
 
+/// "1 paper", "3 papers": counts in messages read as English.
+pub fn n_papers(n: u32) -> String {
+    if n == 1 {
+        "1 paper".into()
+    } else {
+        format!("{n} papers")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

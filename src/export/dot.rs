@@ -65,15 +65,6 @@ fn wrap(s: &str, width: usize) -> String {
     out
 }
 
-/// "1 paper", "3 papers".
-fn papers(n: u32) -> String {
-    if n == 1 {
-        "1 paper".into()
-    } else {
-        format!("{n} papers")
-    }
-}
-
 fn node_id(prefix: char, i: u32) -> NodeId {
     NodeId(Id::Plain(format!("{prefix}{i}")), None)
 }
@@ -166,7 +157,12 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
                 attr("fontsize", &format!("{size:.1}")),
                 attr(
                     "tooltip",
-                    &format!("{} ({}), {}", ent.name, ent.etype, papers(ent.papers)),
+                    &format!(
+                        "{} ({}), {}",
+                        ent.name,
+                        ent.etype,
+                        crate::util::n_papers(ent.papers)
+                    ),
                 ),
             ],
         )));
@@ -215,7 +211,11 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
                     attr("color", "#1f77b480"),
                     attr(
                         "tooltip",
-                        &format!("{} together, npmi {:.2}", papers(c.papers), c.npmi),
+                        &format!(
+                            "{} together, npmi {:.2}",
+                            crate::util::n_papers(c.papers),
+                            c.npmi
+                        ),
                     ),
                 ],
             ));

@@ -25,21 +25,10 @@ pub enum ExportError {
         path: std::path::PathBuf,
         reason: String,
     },
-    #[error("no entity matches {query:?}{}", did_you_mean(.suggestions))]
-    UnknownEntity {
-        query: String,
-        suggestions: Vec<String>,
-    },
+    #[error(transparent)]
+    UnknownEntity(#[from] crate::graph::UnknownEntity),
     #[error("Graphviz failed: {0}")]
     Graphviz(String),
-}
-
-fn did_you_mean(s: &[String]) -> String {
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean: {}?", s.join(", "))
-    }
 }
 
 /// Wraps an I/O error with the path it concerns.

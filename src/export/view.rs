@@ -1,7 +1,7 @@
 //! Choosing which part of the graph a picture shows, so that a large graph stays legible.
 
 use super::ExportError;
-use crate::graph::{EdgeRef, KnowledgeGraph, Lookup, NodeRef};
+use crate::graph::{EdgeRef, KnowledgeGraph, NodeRef};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef as _;
 use std::collections::BTreeSet;
@@ -74,18 +74,7 @@ impl View {
 /// links are not followed: they would pull in most of a large corpus). Each ring is taken
 /// in order of importance until `max_nodes` is reached.
 fn focus(g: &KnowledgeGraph, q: &str, depth: usize, max_nodes: usize) -> Result<View, ExportError> {
-    let start = match g.find_entity(q) {
-        Lookup::Found(e) => e,
-        Lookup::NotFound(s) => {
-            return Err(ExportError::UnknownEntity {
-                query: q.to_string(),
-                suggestions: s
-                    .iter()
-                    .map(|&i| g.entities[i as usize].name.clone())
-                    .collect(),
-            })
-        }
-    };
+    let start = g.resolve_entity(q)?;
     let pg = g.petgraph();
     let np = g.papers.len();
     let importance = |n: NodeIndex| -> (u32, u32) {

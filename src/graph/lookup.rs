@@ -12,7 +12,38 @@ pub enum Lookup {
     NotFound(Vec<u32>),
 }
 
+/// No entity matches what the user typed; the closest names are offered instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no entity matches {query:?}{}", did_you_mean(.suggestions))]
+pub struct UnknownEntity {
+    pub query: String,
+    pub suggestions: Vec<String>,
+}
+
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", s.join(", "))
+    }
+}
+
 impl KnowledgeGraph {
+    /// Like [`find_entity`](Self::find_entity), with a "did you mean" error when nothing
+    /// matches.
+    pub fn resolve_entity(&self, query: &str) -> Result<u32, UnknownEntity> {
+        match self.find_entity(query) {
+            Lookup::Found(e) => Ok(e),
+            Lookup::NotFound(s) => Err(UnknownEntity {
+                query: query.to_string(),
+                suggestions: s
+                    .iter()
+                    .map(|&i| self.entities[i as usize].name.clone())
+                    .collect(),
+            }),
+        }
+    }
+
     /// Looks up an entity by id, canonical name, alias or acronym, case-insensitively and
     /// ignoring hyphens, spacing and a plural ending. When several entities match, the one
     /// in most papers wins.

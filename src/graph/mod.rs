@@ -13,7 +13,7 @@
 //! link a large share of the corpus and say little); they still count in co-occurrence.
 
 mod lookup;
-pub use lookup::Lookup;
+pub use lookup::{Lookup, UnknownEntity};
 
 use crate::extract::Role;
 use crate::normalize::Normalized;

@@ -5,7 +5,7 @@
 //! aligned table for people.
 
 use crate::extract::Role;
-use crate::graph::{KnowledgeGraph, Lookup};
+use crate::graph::KnowledgeGraph;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt;
@@ -13,21 +13,10 @@ use std::fmt;
 /// Why a query could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("no entity matches {query:?}{}", hint(.suggestions))]
-    UnknownEntity {
-        query: String,
-        suggestions: Vec<String>,
-    },
+    #[error(transparent)]
+    UnknownEntity(#[from] crate::graph::UnknownEntity),
     #[error("no paper has id or title {0:?}")]
     UnknownPaper(String),
-}
-
-fn hint(s: &[String]) -> String {
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean: {}?", s.join(", "))
-    }
 }
 
 /// A short reference to an entity in answers.
@@ -67,16 +56,7 @@ fn paper_ref(g: &KnowledgeGraph, p: u32) -> PaperRef {
 
 /// Resolves a user's entity name to an index, or a helpful error.
 pub fn resolve_entity(g: &KnowledgeGraph, q: &str) -> Result<u32, QueryError> {
-    match g.find_entity(q) {
-        Lookup::Found(e) => Ok(e),
-        Lookup::NotFound(s) => Err(QueryError::UnknownEntity {
-            query: q.to_string(),
-            suggestions: s
-                .iter()
-                .map(|&i| g.entities[i as usize].name.clone())
-                .collect(),
-        }),
-    }
+    Ok(g.resolve_entity(q)?)
 }
 
 /// Resolves a paper by id, or by title ignoring case.
@@ -483,15 +463,6 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// "1 paper", "3 papers".
-fn n_papers(n: u32) -> String {
-    if n == 1 {
-        "1 paper".into()
-    } else {
-        format!("{n} papers")
-    }
-}
-
 fn role_str(r: Option<Role>) -> &'static str {
     match r {
         Some(Role::Proposed) => "proposed",
@@ -508,7 +479,7 @@ impl fmt::Display for Related {
             "Related to \"{}\" ({}, {}):",
             self.entity.name,
             self.entity.etype,
-            n_papers(self.entity.papers)
+            crate::util::n_papers(self.entity.papers)
         )?;
         let rows: Vec<Vec<String>> = self
             .related
@@ -540,7 +511,7 @@ impl fmt::Display for Papers {
             "Papers mentioning \"{}\" ({}, {}):",
             self.entity.name,
             self.entity.etype,
-            n_papers(self.entity.papers)
+            crate::util::n_papers(self.entity.papers)
         )?;
         let rows: Vec<Vec<String>> = self
             .papers
