@@ -458,3 +458,83 @@ fn rules_check_reports_file_and_line() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("method"));
 }
+
+#[test]
+fn path_similar_top_and_stats_answer_from_the_saved_graph() {
+    let (dir, _) = run_example(&[]);
+    let gpath = dir.path().join("graph.json");
+    let json = |args: &[&str]| -> (Option<i32>, Value) {
+        let out = paperkg()
+            .args(args)
+            .arg("--json")
+            .arg("--graph")
+            .arg(&gpath)
+            .output()
+            .unwrap();
+        let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code(), v)
+    };
+
+    // A chain between entities of different papers alternates entity, paper, entity …
+    let (code, v) = json(&["path", "Solo Performance Prompting", "CIFAR-100"]);
+    assert_eq!(code, Some(0));
+    let steps = v["steps"].as_array().unwrap();
+    assert!(steps.len() >= 3 && steps.len() % 2 == 1, "{v}");
+    assert_eq!(steps[0]["kind"], "entity");
+    assert_eq!(steps[0]["name"], "Solo Performance Prompting");
+    assert_eq!(steps.last().unwrap()["name"], "CIFAR-100");
+    for (i, s) in steps.iter().enumerate() {
+        assert_eq!(
+            s["kind"],
+            if i % 2 == 0 { "entity" } else { "paper" },
+            "{v}"
+        );
+    }
+
+    // Similar papers share entities, strongest first.
+    let (code, v) = json(&[
+        "similar",
+        "A Closer Look at Rehearsal-Free Continual Learning",
+    ]);
+    assert_eq!(code, Some(0));
+    let sim = v["similar"].as_array().unwrap();
+    assert!(!sim.is_empty());
+    let w: Vec<f64> = sim.iter().map(|s| s["weight"].as_f64().unwrap()).collect();
+    assert!(w.windows(2).all(|p| p[0] >= p[1]), "{w:?}");
+    assert!(sim
+        .iter()
+        .all(|s| !s["shared"].as_array().unwrap().is_empty()));
+    let (code, _) = json(&["similar", "no such paper"]);
+    assert_eq!(code, Some(1));
+
+    // Top datasets are datasets, ranked by papers.
+    let (code, v) = json(&["top", "--type", "dataset", "-n", "5"]);
+    assert_eq!(code, Some(0));
+    let top = v.as_array().unwrap();
+    assert_eq!(top.len(), 5);
+    assert!(top.iter().all(|t| t["type"] == "dataset"));
+    let p: Vec<u64> = top.iter().map(|t| t["papers"].as_u64().unwrap()).collect();
+    assert!(p.windows(2).all(|x| x[0] >= x[1]), "{p:?}");
+
+    // Stats agree with graph.json.
+    let (code, v) = json(&["stats"]);
+    assert_eq!(code, Some(0));
+    let g = graph(dir.path());
+    assert_eq!(v["papers"], 78);
+    assert_eq!(
+        v["entities"].as_u64().unwrap() as usize,
+        g["entities"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        v["paper_links"].as_u64().unwrap() as usize,
+        g["paper_links"].as_array().unwrap().len()
+    );
+    let per_type: u64 = v["entities_per_type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t[1].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_type, v["entities"].as_u64().unwrap());
+    assert!(!v["communities"].as_array().unwrap().is_empty());
+}
