@@ -128,6 +128,9 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
         pattern::find(rules, text, f, &mut active, &mut cands[fi], &mut roles[fi]);
         acronym::find_definitions(text, f, &mut defs);
     }
+    for &f in &FIELDS {
+        acronym::find_loose(field_text(paper, f), f, &mut defs);
+    }
 
     // A name found by patterns keeps one type in the paper: the highest-priority type any
     // rule gave the same text ("RS-GPT4V: … Dataset" in the title types "called RS-GPT4V").
