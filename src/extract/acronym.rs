@@ -23,6 +23,9 @@ pub(crate) struct Def {
     pub short_span: (usize, usize),
     /// Byte offset just after the closing parenthesis (where "… (X) framework" continues).
     pub after: usize,
+    /// Whether the definition is `long (SHORT)` / `SHORT (long)` with nothing else inside the
+    /// parentheses: then one mention covers it all, as annotators mark it.
+    pub paren: bool,
 }
 
 /// Whether `s` looks like a short form: 2–10 characters, no spaces, starting with a letter
@@ -349,9 +352,8 @@ fn long_short(
     inner: &str,
     inner_start: usize,
 ) -> Option<Def> {
-    if !is_short_form(inner)
-        && !(inner.contains(" - ") && is_short_form(&inner.replace(" - ", "-")))
-    {
+    let spaced = || inner.contains(" - ") && is_short_form(&inner.replace(" - ", "-"));
+    if !is_short_form(inner) && !spaced() {
         return None;
     }
     let base = base_of(inner);
@@ -372,6 +374,7 @@ fn long_short(
             long_span: (start, end),
             short_span: (inner_start, inner_start + inner.len()),
             after: close + 1,
+            paren: text[inner_start + inner.len()..close].trim().is_empty(),
         }
     };
     // 1. Word initials spell the short form (link words optional): the clearest reading.
@@ -450,6 +453,7 @@ fn short_long(
         long_span: (inner_start, inner_start + inner.len()),
         short_span: (tstart, tstart + short.len()),
         after: close + 1,
+        paren: true,
     })
 }
 
@@ -595,6 +599,7 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             long_span: (ls, le),
             short_span: (a, a + short.len()),
             after: a + short.len(),
+            paren: false,
         };
         // `SHORT: long` / `SHORT = long`.
         let rest = &text[a + short.len()..];
