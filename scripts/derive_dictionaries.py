@@ -447,6 +447,74 @@ def derive_acronyms(data: Path, stats: WordStats) -> tuple[list[str], list]:
     return header, rows
 
 
+# ---- precision on the TRAIN splits of the gold sets -------------------------------------
+# A term that often occurs in the training texts but is rarely a gold entity span exactly
+# there ("Google", "CoNLL", "RTE" as a dataset) hurts precision: it is dropped. Only the train
+# splits (SciERC train, TDMSci train) are read, never dev sets, and only to drop entries.
+TUNE_MIN_OCCURRENCES = 3
+TUNE_MIN_PRECISION = 0.2
+PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
+
+
+def train_texts(data: Path) -> list[tuple[str, set[tuple[int, int]]]]:
+    """(text, exact gold spans of the scored labels) for SciERC train and TDMSci train."""
+    docs = []
+    with open(data / "scierc/train.json", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            toks = [PTB.get(t, t) for s in r["sentences"] for t in s]
+            offs, pos = [], 0
+            for t in toks:
+                offs.append((pos, pos + len(t)))
+                pos += len(t) + 1
+            spans = {(offs[a][0], offs[b][1]) for s in r["ner"] for a, b, lab in s
+                     if lab in ("Method", "Task", "Material")}
+            docs.append((" ".join(toks), spans))
+    with open(data / "tdmsci/train_1500_v2.conll", encoding="utf-8") as f:
+        for block in f.read().split("\n\n"):
+            rows = [l.split("\t") for l in block.strip().split("\n") if l.strip()]
+            if not rows:
+                continue
+            offs, pos = [], 0
+            for r in rows:
+                offs.append((pos, pos + len(r[0])))
+                pos += len(r[0]) + 1
+            spans, cur = set(), None
+            for i, r in enumerate(rows + [["", "", "O"]]):
+                lab = r[2]
+                if lab.startswith("I-") and cur and cur[0] == lab[2:]:
+                    cur[2] = i
+                    continue
+                if cur and cur[0] in ("TASK", "DATASET"):
+                    spans.add((offs[cur[1]][0], offs[cur[2]][1]))
+                cur = [lab[2:], i, i] if lab != "O" else None
+            docs.append((" ".join(r[0] for r in rows), spans))
+    return docs
+
+
+def tune(rows: list[tuple[str, list[str]]], docs, name: str) -> list[tuple[str, list[str]]]:
+    """Drops surface forms with low exact-span precision on the train texts (see above)."""
+    def precision_ok(term: str) -> bool:
+        sensitive = any(c.isupper() or c.isdigit() for c in term[1:]) or term[:1].isdigit()
+        pat = re.compile(r"(?<![\w])" + re.escape(term) + r"(?![\w])", 0 if sensitive else re.I)
+        n = hit = 0
+        for text, spans in docs:
+            for m in pat.finditer(text):
+                n += 1
+                hit += (m.start(), m.end()) in spans
+        return n < TUNE_MIN_OCCURRENCES or hit / n >= TUNE_MIN_PRECISION
+    out, dropped = [], []
+    for canonical, aliases in rows:
+        if not precision_ok(canonical):
+            dropped.append(canonical)
+            continue
+        kept = [a for a in aliases if precision_ok(a)]
+        dropped += [a for a in aliases if a not in kept]
+        out.append((canonical, kept))
+    print(f"{name}: dropped for low precision on the train splits: {len(dropped)} {sorted(dropped)}")
+    return out
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="the shared data folder (../shared/data)")
@@ -456,6 +524,7 @@ def main(argv: list[str]) -> int:
     print(f"reading arXiv sample (every {SAMPLE_STEP}th abstract) ...", file=sys.stderr)
     stats = WordStats(args.data / ARXIV_FILE, SAMPLE_STEP)
     print(f"arXiv sample: {stats.docs} abstracts")
+    docs = train_texts(args.data)
     for fname, derive in [
         ("methods.tsv", derive_methods),
         ("tasks.tsv", derive_tasks),
@@ -463,6 +532,12 @@ def main(argv: list[str]) -> int:
         ("acronyms.tsv", derive_acronyms),
     ]:
         header, rows = derive(args.data, stats)
+        if fname != "acronyms.tsv":
+            rows = tune(rows, docs, fname)
+            header.append(
+                f"Terms occurring >= {TUNE_MIN_OCCURRENCES} times in the SciERC/TDMSci train texts with exact-span precision "
+                f"< {TUNE_MIN_PRECISION:.0%} there are dropped."
+            )
         write_tsv(args.out / fname, header, rows)
     return 0
 

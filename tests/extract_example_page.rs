@@ -188,7 +188,11 @@ fn example_page_roles() {
             .filter(|m| m.text == text)
             .find_map(|m| m.role)
     };
-    assert_eq!(role_of("Solo Performance Prompting"), Some(Role::Proposed));
+    // The definition "Solo Performance Prompting (SPP)" is one mention.
+    assert_eq!(
+        role_of("Solo Performance Prompting (SPP)"),
+        Some(Role::Proposed)
+    );
     assert_eq!(role_of("Q-SiT"), Some(Role::Proposed));
     assert_eq!(role_of("FashionIQ"), Some(Role::EvaluatedOn));
     assert_eq!(role_of("CIFAR-100"), Some(Role::EvaluatedOn));

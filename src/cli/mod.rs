@@ -63,6 +63,17 @@ enum Command {
     Export(ExportArgs),
     /// Score extraction against gold annotations (precision, recall, F1 per type).
     Eval(EvalArgs),
+    /// Show one paper with every mention marked and the rule (file:line) behind each.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Id of the paper to explain (as in `paperkg extract` output).
+    #[arg(long)]
+    paper: String,
 }
 
 #[derive(Args, Debug)]
@@ -288,6 +299,7 @@ pub fn run() -> Result<i32> {
     match cli.command {
         Command::Run(a) => cmd_run(a),
         Command::Extract(a) => cmd_extract(a),
+        Command::Explain(a) => cmd_explain(a),
         Command::Rules {
             command: RulesCommand::Check { dir },
         } => cmd_rules_check(&dir),
@@ -666,6 +678,25 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
     let _ = writeln!(s, "time: {:.2}s", started.elapsed().as_secs_f64());
     print_out(&s)?;
     Ok(0)
+}
+
+/// `paperkg explain`: extracts one paper (found by id) and prints it marked up; exit 1 when
+/// no paper has that id.
+fn cmd_explain(a: ExplainArgs) -> Result<i32> {
+    let rules = load_rules(&a.input.rules)?;
+    let (inputs, _tmp) = resolve_inputs(&a.input)?;
+    for rec in corpus::read_inputs(&inputs, &read_options(&a.input))? {
+        if let Record::Paper(p) = rec? {
+            if p.id == a.paper {
+                let ex = extract::extract(&rules, &p);
+                let colour = std::io::stdout().is_terminal();
+                print_out(&extract::explain::render(&rules, &p, &ex, colour))?;
+                return Ok(0);
+            }
+        }
+    }
+    eprintln!("no paper with id {:?}", a.paper);
+    Ok(1)
 }
 
 fn cmd_extract(a: ExtractArgs) -> Result<i32> {

@@ -23,6 +23,9 @@ pub(crate) struct Def {
     pub short_span: (usize, usize),
     /// Byte offset just after the closing parenthesis (where "… (X) framework" continues).
     pub after: usize,
+    /// Whether the definition is `long (SHORT)` / `SHORT (long)` with nothing else inside the
+    /// parentheses: then one mention covers it all, as annotators mark it.
+    pub paren: bool,
 }
 
 /// Whether `s` looks like a short form: 2–10 characters, no spaces, starting with a letter
@@ -121,11 +124,24 @@ fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '`')
 }
 
+/// Whether a token is a free-standing hyphen or dash, as in tokenized text ("User - guided").
+fn is_dash_token(w: &str) -> bool {
+    matches!(w, "-" | "–" | "—")
+}
+
 /// Up to `max` words before byte `end` (nearest first), stopping at clause breaks.
+///
+/// A free-standing dash joins its neighbours into one word ("User - guided" counts as one
+/// word, as "User-guided" would), and a possessive `'s` token stays with the word before it
+/// ("Pearson 's correlation").
 fn words_before(text: &str, end: usize, max: usize) -> Vec<(usize, usize)> {
-    let mut words = Vec::new();
+    let mut words: Vec<(usize, usize)> = Vec::new();
     let mut pos = end;
-    while words.len() < max {
+    // Set when the last token read was a dash (or `'s`): the next word joins the nearer one.
+    let mut join = false;
+    // Set after a possessive `'s` token: the next word read ends there.
+    let mut poss: Option<usize> = None;
+    while words.len() < max || join {
         let before = &text[..pos];
         let trimmed = before.trim_end_matches(|c: char| c.is_whitespace() || c == '~');
         if trimmed.is_empty() {
@@ -136,6 +152,22 @@ fn words_before(text: &str, end: usize, max: usize) -> Vec<(usize, usize)> {
             .rfind(|c: char| c.is_whitespace() || c == '~')
             .map_or(0, |i| i + trimmed[i..].chars().next().unwrap().len_utf8());
         let word = &text[wstart..wend];
+        if is_dash_token(word) {
+            if words.is_empty() || join || poss.is_some() {
+                break;
+            }
+            join = true;
+            pos = wstart;
+            continue;
+        }
+        if matches!(word, "'s" | "’s") {
+            if words.is_empty() || join || poss.is_some() {
+                break;
+            }
+            poss = Some(wend);
+            pos = wstart;
+            continue;
+        }
         if word.chars().any(is_clause_break) || (word.ends_with('.') && !words.is_empty()) {
             break;
         }
@@ -145,13 +177,139 @@ fn words_before(text: &str, end: usize, max: usize) -> Vec<(usize, usize)> {
         if ws >= we || word.ends_with('.') {
             break;
         }
-        words.push((ws, we));
+        if join {
+            let last = words.last_mut().unwrap();
+            last.0 = ws;
+            join = false;
+        } else {
+            words.push((ws, poss.take().unwrap_or(we)));
+        }
         if ws != wstart {
             break;
         }
         pos = wstart;
     }
+    if join {
+        // A dangling dash at the window's far end: the joined word is incomplete.
+        words.pop();
+    }
     words
+}
+
+/// Words an acronym may skip or include ("Office of the Vice Provost for Research").
+const LINK_WORDS: &[&str] = &[
+    "of", "and", "the", "for", "in", "on", "to", "a", "an", "with", "by", "from", "at", "&",
+];
+
+/// The letter groups one long-form word may contribute to its acronym: its initial, and for
+/// hyphenated or CamelCase words the initial of each part ("User-guided" → `u` or `ug`,
+/// "BioNLP" → `b` or `bnlp`-like part initials); link words may also contribute nothing.
+fn word_options(word: &str) -> Vec<String> {
+    let mut opts = Vec::new();
+    let lw = word.to_lowercase();
+    if LINK_WORDS.contains(&lw.as_str()) {
+        opts.push(String::new());
+    }
+    let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else {
+        opts.push(String::new());
+        return opts;
+    };
+    opts.push(first.to_lowercase().collect());
+    // Initials of the parts split at hyphens / dashes / slashes and at lower→upper changes.
+    let mut parts = String::new();
+    let mut prev: Option<char> = None;
+    let mut at_start = true;
+    for c in word.chars() {
+        if !c.is_alphanumeric() {
+            at_start = true;
+        } else {
+            let camel = prev.is_some_and(|p| p.is_lowercase()) && c.is_uppercase();
+            if at_start || camel {
+                parts.extend(c.to_lowercase());
+            }
+            at_start = false;
+        }
+        prev = Some(c);
+    }
+    if parts.chars().count() > 1 {
+        opts.push(parts);
+    }
+    opts
+}
+
+/// Generic head nouns that may follow a long form without being part of it
+/// ("adversarial machine learning algorithms (AML)").
+const DROPPABLE: &[&str] = &[
+    "method",
+    "methods",
+    "algorithm",
+    "algorithms",
+    "model",
+    "models",
+    "system",
+    "systems",
+    "scheme",
+    "schemes",
+    "approach",
+    "framework",
+    "technique",
+    "techniques",
+    "architecture",
+    "protocol",
+    "dataset",
+    "data",
+    "task",
+    "problem",
+    "process",
+    "procedure",
+    "module",
+    "score",
+    "scores",
+    "loss",
+    "metric",
+    "features",
+    "feature",
+    "layer",
+    "layers",
+    "unit",
+    "units",
+    "strategy",
+    "policy",
+    "mechanism",
+    "tool",
+    "library",
+    "function",
+];
+
+/// Whether words after a long form may be left out of it: generic head nouns, or a
+/// trailing "of …" ("National Research Foundation of Korea (NRF)").
+fn droppable(text: &str, words: &[(usize, usize)]) -> bool {
+    let lw = |&(a, b): &(usize, usize)| text[a..b].to_lowercase();
+    words.iter().all(|w| DROPPABLE.contains(&lw(w).as_str()))
+        || words.first().is_some_and(|w| lw(w) == "of")
+}
+
+/// Whether the words' initials spell `key` exactly (see [`word_options`]).
+fn initials_match(text: &str, words: &[(usize, usize)], key: &str) -> bool {
+    fn go(opts: &[Vec<String>], key: &str) -> bool {
+        match opts.split_first() {
+            None => key.is_empty(),
+            Some((o, rest)) => o
+                .iter()
+                .any(|g| key.starts_with(g.as_str()) && go(rest, &key[g.len()..])),
+        }
+    }
+    let opts: Vec<Vec<String>> = words
+        .iter()
+        .map(|&(a, b)| word_options(&text[a..b]))
+        .collect();
+    // The first and last words must be content words.
+    let is_link =
+        |&(a, b): &(usize, usize)| LINK_WORDS.contains(&text[a..b].to_lowercase().as_str());
+    if words.first().is_none_or(is_link) || words.last().is_none_or(is_link) {
+        return false;
+    }
+    go(&opts, key)
 }
 
 /// Finds the acronym definitions of one field.
@@ -170,7 +328,14 @@ pub(crate) fn find_definitions(text: &str, field: Field, out: &mut Vec<Def>) {
         let inner_raw = &text[open + 1..close];
         let inner = inner_raw.trim();
         let inner_start = open + 1 + (inner_raw.len() - inner_raw.trim_start().len());
+        // "(ATE, as defined in …)", "(FCRF; Sutton 2007)": the short form before a comma.
+        let head = inner.split([',', ';']).next().unwrap_or(inner).trim_end();
         if let Some(d) = long_short(text, field, open, close, inner, inner_start) {
+            out.push(d);
+        } else if let Some(d) = (head.len() < inner.len())
+            .then(|| long_short(text, field, open, close, head, inner_start))
+            .flatten()
+        {
             out.push(d);
         } else if let Some(d) = short_long(text, field, open, close, inner, inner_start) {
             out.push(d);
@@ -187,29 +352,55 @@ fn long_short(
     inner: &str,
     inner_start: usize,
 ) -> Option<Def> {
-    if !is_short_form(inner) {
+    let spaced = || inner.contains(" - ") && is_short_form(&inner.replace(" - ", "-"));
+    if !is_short_form(inner) && !spaced() {
         return None;
     }
     let base = base_of(inner);
     let key = key_chars(base);
-    let words = words_before(text, open, word_limit(&key));
-    let last_end = words.first()?.1;
-    for k in 1..=words.len() {
-        let start = words[k - 1].0;
-        let long = &text[start..last_end];
-        if k == 1 && !long.contains('-') {
+    let limit = word_limit(&key);
+    // Nearest first, with room for up to two trailing words the acronym does not cover
+    // ("adversarial machine learning algorithms (AML)").
+    let mut words = words_before(text, open, limit + 2);
+    words.reverse();
+    let keystr: String = key.iter().collect();
+    let make = |ws: &[(usize, usize)]| {
+        let (start, end) = (ws[0].0, ws[ws.len() - 1].1);
+        Def {
+            short: inner.to_string(),
+            base: base.to_string(),
+            long: text[start..end].to_string(),
+            field,
+            long_span: (start, end),
+            short_span: (inner_start, inner_start + inner.len()),
+            after: close + 1,
+            paren: text[inner_start + inner.len()..close].trim().is_empty(),
+        }
+    };
+    // 1. Word initials spell the short form (link words optional): the clearest reading.
+    for drop in 0..=2usize.min(words.len().saturating_sub(1)) {
+        let end = words.len() - drop;
+        if drop > 0 && !droppable(text, &words[end..]) {
+            continue;
+        }
+        for k in (end.saturating_sub(limit)..end).rev() {
+            if initials_match(text, &words[k..end], &keystr) {
+                return Some(make(&words[k..end]));
+            }
+        }
+    }
+    // 2. Schwartz–Hearst: the shortest window whose first word starts with the first
+    //    letter and that contains the other letters in order.
+    let n = words.len();
+    let from = n.saturating_sub(limit);
+    for k in (from..n).rev() {
+        let long = &text[words[k].0..words[n - 1].1];
+        // One word only when it is clearly longer than the short form ("Blockchain (BC)").
+        if k + 1 == n && !long.contains('-') && long.chars().count() < key.len() + 4 {
             continue;
         }
         if feasible(&key, long) {
-            return Some(Def {
-                short: inner.to_string(),
-                base: base.to_string(),
-                long: long.to_string(),
-                field,
-                long_span: (start, last_end),
-                short_span: (inner_start, inner_start + inner.len()),
-                after: close + 1,
-            });
+            return Some(make(&words[k..n]));
         }
     }
     None
@@ -238,6 +429,16 @@ fn short_long(
     if inner.chars().any(|c| is_clause_break(c) || c == '.') {
         return None;
     }
+    // "TCP (the top concept's popularity)": a leading article is not part of the long form.
+    let mut inner = inner;
+    let mut inner_start = inner_start;
+    for art in ["the ", "a ", "an ", "The ", "A ", "An "] {
+        if let Some(rest) = inner.strip_prefix(art) {
+            inner_start += inner.len() - rest.len();
+            inner = rest.trim_start();
+            break;
+        }
+    }
     let base = base_of(short);
     let key = key_chars(base);
     let nwords = inner.split_whitespace().count();
@@ -252,6 +453,7 @@ fn short_long(
         long_span: (inner_start, inner_start + inner.len()),
         short_span: (tstart, tstart + short.len()),
         after: close + 1,
+        paren: true,
     })
 }
 
@@ -269,5 +471,188 @@ pub(crate) fn find_uses(text: &str, base: &str, out: &mut Vec<(usize, usize)>) {
             _ => {}
         }
         out.push((i, end));
+    }
+}
+
+/// Words that never belong to a long form found without parentheses.
+const LOOSE_STOP: &[&str] = &[
+    "are",
+    "is",
+    "was",
+    "were",
+    "be",
+    "been",
+    "it",
+    "its",
+    "also",
+    "important",
+    "better",
+    "more",
+    "most",
+    "can",
+    "will",
+    "has",
+    "have",
+    "we",
+    "our",
+    "this",
+    "that",
+    "these",
+    "those",
+    "such",
+    "than",
+    "which",
+    "who",
+    "not",
+    "very",
+    "other",
+    "each",
+    "all",
+    "any",
+    "both",
+    "new",
+    "two",
+    "one",
+    "three",
+    "used",
+    "using",
+    "based",
+    "as",
+    "or",
+    "but",
+    "so",
+    "then",
+    "there",
+    "their",
+];
+
+/// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || (start.is_some() && matches!(c, '-' | '\''));
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text.len()));
+    }
+    words
+}
+
+/// Definitions without parentheses, each short form defined once:
+///
+/// * `SHORT: long form` and `SHORT = long form` ("DA = direct assessment, RR = …");
+/// * a short form used in the same sentence after a run of plain words whose initials spell
+///   it exactly, one letter per word ("To bridge reinforcement learning with robotics, … RL
+///   algorithms"). Plain: letters only, no capital after the first letter, no link words.
+pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return;
+    }
+    let words = word_spans(text);
+    let plain = |&(a, b): &(usize, usize)| {
+        let w = &text[a..b];
+        w.chars().all(char::is_alphabetic)
+            && w.chars().skip(1).all(char::is_lowercase)
+            && !w.ends_with("ly")
+            && !LINK_WORDS.contains(&w.to_lowercase().as_str())
+            && !LOOSE_STOP.contains(&w.to_lowercase().as_str())
+    };
+    for (wi, &(a, b)) in words.iter().enumerate() {
+        let short = text[a..b].trim_end_matches(['-', '\'']);
+        if !is_short_form(short) || !short.chars().all(|c| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let base = base_of(short);
+        if defs.iter().any(|d| d.base == base) {
+            continue;
+        }
+        // Part of a longer, hyphenated short form ("CLG - TV", "H - ELM").
+        let after = text[a + short.len()..].trim_start();
+        let before = text[..a].trim_end();
+        if (after.starts_with('-')
+            && after[1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase()))
+            || before.ends_with('-')
+        {
+            continue;
+        }
+        let key: String = key_chars(base).into_iter().collect();
+        if key.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let n = key.len();
+        let mk = |ls: usize, le: usize| Def {
+            short: short.to_string(),
+            base: base.to_string(),
+            long: text[ls..le].to_string(),
+            field,
+            long_span: (ls, le),
+            short_span: (a, a + short.len()),
+            after: a + short.len(),
+            paren: false,
+        };
+        // `SHORT: long` / `SHORT = long`.
+        let rest = &text[a + short.len()..];
+        let sep = rest.trim_start();
+        if sep.starts_with([':', '=']) && wi + 1 < words.len() {
+            let from = wi + 1;
+            let lim = word_limit(&key.chars().collect::<Vec<_>>());
+            let mut best = None;
+            for m in 1..=lim.min(words.len() - from) {
+                let win = &words[from..from + m];
+                let span = &text[win[0].0..win[m - 1].1];
+                if span.contains(['.', ',', ';', ':', '(', ')', '='])
+                    || !text[b..win[0].0].trim().starts_with([':', '='])
+                {
+                    break;
+                }
+                if initials_match(text, win, &key) {
+                    best = Some((win[0].0, win[m - 1].1));
+                    break;
+                }
+            }
+            if let Some((ls, le)) = best {
+                defs.push(mk(ls, le));
+                continue;
+            }
+        }
+        // Plain words spelling the short form earlier in the sentence.
+        if n < 2 || wi < n {
+            continue;
+        }
+        let mut found = None;
+        for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
+            let win = &words[i..i + n];
+            if text[win[n - 1].1..a].contains(['.', ';']) {
+                break;
+            }
+            if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')'])
+            {
+                continue;
+            }
+            let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
+                text[x..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
+            });
+            if ok {
+                found = Some((win[0].0, win[n - 1].1));
+                break;
+            }
+        }
+        if let Some((ls, le)) = found {
+            defs.push(mk(ls, le));
+        }
     }
 }

@@ -4,15 +4,6 @@ use super::{is_word_char, Cand, Source};
 use crate::rules::RuleSet;
 use aho_corasick::{Anchored, Input};
 
-/// Whether `text[start..end]` stands on word boundaries: the term may not continue a word
-/// on either side ("GAN" must not match in "organ", "CIRR" not in "CIRRUS"). Edges of the
-/// term that are not word characters (e.g. `C++`) need no boundary.
-fn left_ok(text: &str, start: usize) -> bool {
-    let first = text[start..].chars().next();
-    let prev = text[..start].chars().next_back();
-    !(first.is_some_and(is_word_char) && prev.is_some_and(is_word_char))
-}
-
 /// The end of the accepted match, allowing a plural `s` after a term ending in a letter.
 fn right_end(text: &str, end: usize) -> Option<usize> {
     let last = text[..end].chars().next_back();
@@ -31,42 +22,38 @@ fn right_end(text: &str, end: usize) -> Option<usize> {
 }
 
 /// Appends the dictionary candidates found in `text` to `out`.
+///
+/// Terms can only start where a word starts (or at punctuation), so instead of scanning the
+/// whole text with an unanchored search, the automaton runs anchored from each such position:
+/// a few transitions per word, and the word-boundary check on the left holds by construction.
 pub(crate) fn find(rules: &RuleSet, text: &str, out: &mut Vec<Cand>) {
     let Some(ac) = &rules.dict_ac else { return };
-    let mut pos = 0;
-    while pos < text.len() {
-        let Some(m) = ac.find(Input::new(text).range(pos..)) else {
-            break;
-        };
-        let start = m.start();
-        let mut accepted = None;
-        if left_ok(text, start) {
-            let mut cur = Some(m);
-            while let Some(mm) = cur {
-                if let Some(c) = accept(rules, text, mm.pattern().as_usize(), start, mm.end()) {
-                    accepted = Some(c);
-                    break;
-                }
-                // Try the next shorter term starting at the same place.
-                cur = if mm.end() > start + 1 {
-                    ac.find(
-                        Input::new(text)
-                            .range(start..mm.end() - 1)
-                            .anchored(Anchored::Yes),
-                    )
-                } else {
-                    None
-                };
-            }
+    let mut next_allowed = 0;
+    let mut prev_word = false;
+    for (start, c) in text.char_indices() {
+        let w = is_word_char(c);
+        let candidate = (w && !prev_word) || (!w && !c.is_whitespace());
+        prev_word = w;
+        if !candidate || start < next_allowed {
+            continue;
         }
-        match accepted {
-            Some(c) => {
-                pos = c.end;
+        let mut cur = ac.find(Input::new(text).range(start..).anchored(Anchored::Yes));
+        while let Some(mm) = cur {
+            if let Some(c) = accept(rules, text, mm.pattern().as_usize(), start, mm.end()) {
+                next_allowed = c.end;
                 out.push(c);
+                break;
             }
-            None => {
-                pos = start + text[start..].chars().next().map_or(1, char::len_utf8);
-            }
+            // Try the next shorter term starting at the same place.
+            cur = if mm.end() > start + 1 {
+                ac.find(
+                    Input::new(text)
+                        .range(start..mm.end() - 1)
+                        .anchored(Anchored::Yes),
+                )
+            } else {
+                None
+            };
         }
     }
 }

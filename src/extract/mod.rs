@@ -5,7 +5,9 @@
 
 mod acronym;
 mod dict;
+pub mod explain;
 mod pattern;
+mod phrase;
 
 use crate::corpus::Paper;
 use crate::rules::{AcronymDefault, RuleSet};
@@ -122,11 +124,16 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
     let mut defs = Vec::new();
     let mut active = Vec::new();
+    let mut toks = Vec::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         dict::find(rules, text, &mut cands[fi]);
         pattern::find(rules, text, f, &mut active, &mut cands[fi], &mut roles[fi]);
+        phrase::find(rules, text, f, &mut toks, &mut cands[fi]);
         acronym::find_definitions(text, f, &mut defs);
+    }
+    for &f in &FIELDS {
+        acronym::find_loose(field_text(paper, f), f, &mut defs);
     }
 
     // A name found by patterns keeps one type in the paper: the highest-priority type any
@@ -169,7 +176,18 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
         let text = field_text(paper, f);
         let mut acr: Vec<Cand> = Vec::new();
         for (d, t) in &kept_defs {
-            if d.field == f {
+            if d.field == f && d.paren {
+                // "statistical machine translation (SMT)": one mention for the definition.
+                acr.push(Cand {
+                    start: d.long_span.0.min(d.short_span.0),
+                    end: d.after,
+                    type_idx: *t,
+                    canonical: d.long.clone(),
+                    rule: 0,
+                    role: None,
+                    source: Source::Acronym,
+                });
+            } else if d.field == f {
                 for (span, rule) in [(d.long_span, 0), (d.short_span, 1)] {
                     acr.push(Cand {
                         start: span.0,

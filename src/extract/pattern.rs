@@ -139,25 +139,33 @@ pub(crate) fn find<'r>(
     rules: &'r RuleSet,
     text: &str,
     field: Field,
-    active: &mut Vec<bool>,
+    active: &mut Vec<Vec<(usize, usize)>>,
     out: &mut Vec<Cand>,
     roles: &mut Vec<RoleSpan<'r>>,
 ) {
+    // Per pattern: the byte windows around its trigger hits, merged; untriggered patterns
+    // get the whole text.
     active.clear();
-    active.resize(rules.patterns.len(), false);
+    active.resize(rules.patterns.len(), Vec::new());
     for &i in &rules.untriggered {
-        active[i as usize] = true;
+        active[i as usize].push((0, text.len()));
     }
     if let Some(ac) = &rules.trigger_ac {
         for m in ac.find_overlapping_iter(text) {
+            let ws = floor_char(text, m.start().saturating_sub(WINDOW));
+            let we = ceil_char(text, (m.end() + WINDOW).min(text.len()));
             for &p in &rules.trigger_map[m.pattern().as_usize()] {
-                active[p as usize] = true;
+                let w = &mut active[p as usize];
+                match w.last_mut() {
+                    Some(last) if last.1 >= ws => last.1 = last.1.max(we),
+                    _ => w.push((ws, we)),
+                }
             }
         }
     }
     let mut items = Vec::new();
     for (pi, p) in rules.patterns.iter().enumerate() {
-        if !active[pi] {
+        if active[pi].is_empty() {
             continue;
         }
         let wanted = match field {
@@ -167,43 +175,75 @@ pub(crate) fn find<'r>(
         if !wanted {
             continue;
         }
-        for caps in p.regex.captures_iter(text) {
-            let Some(g) = caps.get(p.group) else { continue };
-            if let Some(role) = p.role {
-                roles.push(RoleSpan {
-                    start: g.start(),
-                    end: g.end(),
-                    role,
-                    rule: p.rule,
-                    types: &p.role_types,
-                });
-            }
-            if !p.emit {
-                continue;
-            }
-            items.clear();
-            if p.split {
-                split_items(text, g.start(), g.end(), &mut items);
-            } else {
-                items.push((g.start(), g.end()));
-            }
-            for &(a, b) in &items {
-                let (a, b) = trim(text, a, b);
-                let (a, b) = cut(rules, p, text, a, b);
-                let (a, b) = trim(text, a, b);
-                if a >= b {
+        for &(ws, we) in &active[pi] {
+            let hay = &text[..we];
+            let mut at = ws;
+            while at <= we {
+                let Some(caps) = p.regex.captures_at(hay, at) else {
+                    break;
+                };
+                let m0 = caps.get(0).unwrap();
+                at = if m0.end() > m0.start() {
+                    m0.end()
+                } else {
+                    ceil_char(text, m0.end() + 1)
+                };
+                let Some(g) = caps.get(p.group) else { continue };
+                if let Some(role) = p.role {
+                    roles.push(RoleSpan {
+                        start: g.start(),
+                        end: g.end(),
+                        role,
+                        rule: p.rule,
+                        types: &p.role_types,
+                    });
+                }
+                if !p.emit {
                     continue;
                 }
-                out.push(Cand {
-                    start: a,
-                    end: b,
-                    type_idx: p.type_idx,
-                    canonical: text[a..b].to_string(),
-                    rule: p.rule,
-                    role: p.role,
-                    source: Source::Pattern,
-                });
+                items.clear();
+                if p.split {
+                    split_items(text, g.start(), g.end(), &mut items);
+                } else {
+                    items.push((g.start(), g.end()));
+                }
+                for &(a, b) in &items {
+                    let (a, b) = trim(text, a, b);
+                    let (a, b) = cut(rules, p, text, a, b);
+                    let (a, b) = trim(text, a, b);
+                    if a >= b {
+                        continue;
+                    }
+                    out.push(Cand {
+                        start: a,
+                        end: b,
+                        type_idx: p.type_idx,
+                        canonical: text[a..b].to_string(),
+                        rule: p.rule,
+                        role: p.role,
+                        source: Source::Pattern,
+                    });
+                }
             }
         }
     }
+}
+
+/// Bytes of context searched on each side of a trigger hit: patterns only run in these
+/// windows, never over the whole text (a match must lie within one window).
+pub(crate) const WINDOW: usize = 240;
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }

@@ -11,6 +11,35 @@ use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// A small, fast, non-cryptographic hasher (the "Fx" multiply-rotate hash) for the word sets
+/// the chunker looks up once per word: SipHash showed up in profiles. Keys come from rule
+/// files, not from untrusted input, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes(c.try_into().unwrap());
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A string set hashed with [`FxHasher`].
+pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<FxHasher>>;
+
 /// Which type an acronym gets when neither a dictionary entry nor a head noun decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AcronymDefault {
@@ -28,9 +57,9 @@ pub struct TypeInfo {
     pub heads: Vec<Vec<String>>,
     pub acronym_default: Option<AcronymDefault>,
     /// Lower-cased phrases that never become entities of this type.
-    pub stop: HashSet<String>,
+    pub stop: WordSet,
     /// Lower-cased words at which `cut` patterns cut their capture.
-    pub stop_words: HashSet<String>,
+    pub stop_words: WordSet,
     /// Lower-cased endings that make a word a stop word ("ly", "ing").
     pub stop_suffixes: Vec<String>,
 }
@@ -43,6 +72,9 @@ pub struct DictEntry {
     pub surface: String,
     pub sensitive: bool,
     pub rule: usize,
+    /// From a hand-written `[[term]]` (not a `[[dictionary]]` list file): wins over list
+    /// entries with the same surface form whatever the types' priorities.
+    pub hand: bool,
 }
 
 /// How a pattern's capture is shortened at the type's `stop_words`.
@@ -53,6 +85,23 @@ pub enum Cut {
     Suffix,
     /// Keep the words before the first stop word.
     Prefix,
+}
+
+/// One compiled `[[phrase]]`: the chunker's noun phrases ending in one of `heads`.
+#[derive(Debug, Clone)]
+pub struct PhraseRule {
+    pub type_idx: usize,
+    pub rule: usize,
+    /// Lower-case singular head nouns.
+    pub heads: WordSet,
+    pub max_words: usize,
+    pub bare: bool,
+    pub of: bool,
+    /// A modifier must contain a capital or a digit.
+    pub name: bool,
+    pub role: Option<Role>,
+    pub in_title: bool,
+    pub in_abstract: bool,
 }
 
 /// One compiled `[[pattern]]`.
@@ -222,7 +271,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 heads.push(words);
             }
         }
-        let mut stop = HashSet::new();
+        let mut stop = WordSet::default();
         for s in &e.stop {
             let v = s.get_ref().trim().to_lowercase();
             if v.is_empty() {
@@ -231,7 +280,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 stop.insert(v);
             }
         }
-        let mut stop_words = HashSet::new();
+        let mut stop_words = WordSet::default();
         for s in &e.stop_words {
             let v = s.get_ref().trim().to_lowercase();
             if v.is_empty() || v.contains(char::is_whitespace) {
@@ -239,6 +288,23 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     .push(f.diag(&s.span(), "stop_words entries must be single words"));
             } else {
                 stop_words.insert(v);
+            }
+        }
+        for file in &e.stop_words_files {
+            let path = dir.join(file.get_ref());
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    for line in text.lines() {
+                        let w = line.trim();
+                        if !w.is_empty() && !w.starts_with('#') {
+                            stop_words.insert(w.to_lowercase());
+                        }
+                    }
+                }
+                Err(err) => ctx.diags.push(f.diag(
+                    &file.span(),
+                    format!("cannot read stop word file `{}`: {err}", path.display()),
+                )),
             }
         }
         let mut stop_suffixes = Vec::new();
@@ -303,8 +369,11 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     ctx.diags.push(f.diag(&t.name.span(), "empty term name"));
                     continue;
                 }
-                let mut add =
-                    |surface: &str| entries.push(mk_entry(ti, &canonical, surface, case, rule));
+                let mut add = |surface: &str| {
+                    let mut e = mk_entry(ti, &canonical, surface, case, rule);
+                    e.hand = true;
+                    entries.push(e)
+                };
                 add(&canonical);
                 for a in &t.aliases {
                     let s = a.get_ref().trim();
@@ -478,6 +547,83 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             });
         }
     }
+    let mut phrases: Vec<PhraseRule> = Vec::new();
+    for (ti, f) in files.iter().enumerate() {
+        for p in &f.phrases {
+            let rule = ctx.add_rule(f, &p.id);
+            let mut ok = rule.is_some();
+            let role = match p.role.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
+                None => None,
+                Some(("proposed", _)) => Some(Role::Proposed),
+                Some(("used", _)) => Some(Role::Used),
+                Some(("evaluated-on", _)) => Some(Role::EvaluatedOn),
+                Some((other, span)) => {
+                    ctx.diags.push(f.diag(
+                        &span,
+                        format!(
+                            "unknown role `{other}`, expected `proposed`, `used` or `evaluated-on`"
+                        ),
+                    ));
+                    ok = false;
+                    None
+                }
+            };
+            let mut heads = WordSet::default();
+            for h in &p.heads {
+                let v = h.get_ref().trim().to_lowercase();
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    ctx.diags
+                        .push(f.diag(&h.span(), "phrase heads must be single words"));
+                    ok = false;
+                } else {
+                    heads.insert(v);
+                }
+            }
+            if heads.is_empty() {
+                ctx.diags
+                    .push(f.diag(&p.id.span(), "phrase rule without heads"));
+                ok = false;
+            }
+            let max_words = match p.max_words.as_ref().map(|m| (*m.get_ref(), m.span())) {
+                None => 4,
+                Some((n, _)) if (1..=12).contains(&n) => n as usize,
+                Some((n, span)) => {
+                    ctx.diags
+                        .push(f.diag(&span, format!("max_words {n} out of range 1..=12")));
+                    ok = false;
+                    4
+                }
+            };
+            let (mut in_title, mut in_abstract) = (p.fields.is_empty(), p.fields.is_empty());
+            for fl in &p.fields {
+                match fl.get_ref().as_str() {
+                    "title" => in_title = true,
+                    "abstract" => in_abstract = true,
+                    other => {
+                        ctx.diags.push(f.diag(
+                            &fl.span(),
+                            format!("unknown field `{other}`, expected `title` or `abstract`"),
+                        ));
+                        ok = false;
+                    }
+                }
+            }
+            if ok {
+                phrases.push(PhraseRule {
+                    type_idx: ti,
+                    rule: rule.unwrap(),
+                    heads,
+                    max_words,
+                    bare: p.bare.as_ref().is_some_and(|b| *b.get_ref()),
+                    of: p.of.as_ref().is_some_and(|b| *b.get_ref()),
+                    name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
+                    role,
+                    in_title,
+                    in_abstract,
+                });
+            }
+        }
+    }
     if !ctx.diags.is_empty() {
         return None;
     }
@@ -509,7 +655,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     for s in &mut slots {
         s.sort_by_key(|&i| {
             let e = &kept[i as usize];
-            (-infos[e.type_idx].priority, e.rule, i)
+            (!e.hand, -infos[e.type_idx].priority, e.rule, i)
         });
     }
     let dict_ac = if surfaces.is_empty() {
@@ -564,6 +710,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         dict_entries: kept,
         dict_lookup: lookup,
         patterns,
+        phrases,
         trigger_ac,
         trigger_map,
         untriggered,
@@ -583,6 +730,7 @@ fn mk_entry(
         surface: surface.to_string(),
         sensitive: case.unwrap_or_else(|| auto_sensitive(surface)),
         rule,
+        hand: false,
     }
 }
 

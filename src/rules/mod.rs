@@ -53,7 +53,7 @@ pub enum RulesError {
 pub(crate) mod compile;
 pub mod spec;
 
-pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, TypeInfo};
+pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, PhraseRule, TypeInfo};
 
 /// Rule ids reserved for the built-in acronym rules; rule files may not use them.
 pub const ACRONYM_RULES: [&str; 3] = ["acronym.long", "acronym.short", "acronym.use"];
@@ -78,6 +78,8 @@ pub struct RuleSet {
     /// Lower-cased surface form → entry index, for typing acronym long forms.
     pub(crate) dict_lookup: std::collections::HashMap<String, u32>,
     pub(crate) patterns: Vec<PatternRule>,
+    /// The chunker's noun-phrase rules, in file order.
+    pub(crate) phrases: Vec<PhraseRule>,
     pub(crate) trigger_ac: Option<aho_corasick::AhoCorasick>,
     /// For each trigger word, the patterns it enables.
     pub(crate) trigger_map: Vec<Vec<u32>>,

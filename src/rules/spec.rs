@@ -31,6 +31,29 @@ pub struct RawEntity {
     pub stop_suffixes: Vec<Spanned<String>>,
     #[serde(default)]
     pub stop: Vec<Spanned<String>>,
+    /// Word list files (one word per line, `#` comments) added to `stop_words`.
+    #[serde(default)]
+    pub stop_words_files: Vec<Spanned<String>>,
+}
+
+/// `[[phrase]]`: noun phrases ending in a head noun, found by the light chunker.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhrase {
+    pub id: Spanned<String>,
+    /// Head nouns (single words, singular; plurals are recognised).
+    pub heads: Vec<Spanned<String>>,
+    /// Maximum number of words, head included (default 4).
+    pub max_words: Option<Spanned<i64>>,
+    /// Whether the head alone (no modifier) is a mention (default false).
+    pub bare: Option<Spanned<bool>>,
+    /// Whether the phrase may continue with `of` + words ("learning of morphology").
+    pub of: Option<Spanned<bool>>,
+    /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
+    pub name: Option<Spanned<bool>>,
+    pub role: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fields: Vec<Spanned<String>>,
 }
 
 /// `[[term]]`: one hand-written dictionary entry.
@@ -80,6 +103,7 @@ pub struct RawFile {
     pub terms: Vec<RawTerm>,
     pub dictionaries: Vec<RawDictionary>,
     pub patterns: Vec<RawPattern>,
+    pub phrases: Vec<RawPhrase>,
 }
 
 impl RawFile {
@@ -108,7 +132,7 @@ pub fn line_of(src: &str, offset: usize) -> usize {
         + 1
 }
 
-const TOP_KEYS: &[&str] = &["entity", "term", "dictionary", "pattern"];
+const TOP_KEYS: &[&str] = &["entity", "term", "dictionary", "pattern", "phrase"];
 
 /// Parses one rule file. Returns the raw file when it has no syntax or shape errors; all
 /// problems found are appended to `diags`.
@@ -135,6 +159,7 @@ pub fn parse_file(path: &Path, src: String, diags: &mut Vec<Diagnostic>) -> Opti
     let mut terms = Vec::new();
     let mut dictionaries = Vec::new();
     let mut patterns = Vec::new();
+    let mut phrases = Vec::new();
     let mut saw_entity = false;
     for (key, value) in doc.iter() {
         let name: &str = key.get_ref().as_ref();
@@ -155,7 +180,7 @@ pub fn parse_file(path: &Path, src: String, diags: &mut Vec<Diagnostic>) -> Opti
                     )),
                 }
             }
-            "term" | "dictionary" | "pattern" => {
+            "term" | "dictionary" | "pattern" | "phrase" => {
                 let DeValue::Array(items) = value.get_ref() else {
                     diags.push(mk(
                         &src,
@@ -178,6 +203,8 @@ pub fn parse_file(path: &Path, src: String, diags: &mut Vec<Diagnostic>) -> Opti
                             .map(|v| terms.push(v)),
                         "dictionary" => deserialize_table::<RawDictionary>(t, item.span(), &src)
                             .map(|v| dictionaries.push(v)),
+                        "phrase" => deserialize_table::<RawPhrase>(t, item.span(), &src)
+                            .map(|v| phrases.push(v)),
                         _ => deserialize_table::<RawPattern>(t, item.span(), &src)
                             .map(|v| patterns.push(v)),
                     };
@@ -217,6 +244,7 @@ pub fn parse_file(path: &Path, src: String, diags: &mut Vec<Diagnostic>) -> Opti
         terms,
         dictionaries,
         patterns,
+        phrases,
     })
 }
 

@@ -1,0 +1,99 @@
+//! Extraction quality must not regress: runs the real rules on the gold sets in the shared
+//! data folder and fails when a recorded F1 drops by more than [`TOLERANCE`].
+//!
+//! The figures below were measured with `paperkg eval` at the commit that last changed them
+//! (see README "Quality"); raise them when the rules improve. The gold sets are read from
+//! `$PAPERKG_DATA` (default `../shared/data` next to the crate); when they are absent (a
+//! checkout without the data) the test prints a note and passes, so plain
+//! `cargo test --all-targets` works anywhere. Extraction on these sets takes a few seconds
+//! even in a debug build (patterns only run near their triggers), so nothing is `#[ignore]`d.
+
+use paperkg::eval::{evaluate, GoldFormat};
+use paperkg::rules::{load_dir, RuleSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Allowed drop below a recorded figure.
+const TOLERANCE: f64 = 0.02;
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("PAPERKG_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+}
+
+fn rules() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| {
+        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// Evaluates one gold file; `None` (with a note) when it is not there.
+fn eval(rel: &str, format: GoldFormat) -> Option<paperkg::eval::EvalReport> {
+    let path = data_dir().join(rel);
+    if !path.exists() {
+        eprintln!("skipped: {} not found (set PAPERKG_DATA)", path.display());
+        return None;
+    }
+    Some(evaluate(rules(), &path, format).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn check(what: &str, got: f64, recorded: f64, failures: &mut Vec<String>) {
+    eprintln!("{what}: {got:.3} (recorded {recorded:.3})");
+    if got < recorded - TOLERANCE {
+        failures.push(format!(
+            "{what}: F1 {got:.3} < recorded {recorded:.3} - {TOLERANCE}"
+        ));
+    }
+}
+
+#[test]
+fn scierc_dev_does_not_regress() {
+    let Some(r) = eval("scierc/dev.json", GoldFormat::Scierc) else {
+        return;
+    };
+    let any = r.any.unwrap();
+    let mut f = Vec::new();
+    check("scierc dev any exact", any.exact.f1, 0.430, &mut f);
+    check("scierc dev any overlap", any.overlap.f1, 0.641, &mut f);
+    check(
+        "scierc dev method overlap",
+        r.types["method"].overlap.f1,
+        0.661,
+        &mut f,
+    );
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn tdmsci_train_does_not_regress() {
+    let Some(r) = eval("tdmsci/train_1500_v2.conll", GoldFormat::Tdmsci) else {
+        return;
+    };
+    let mut f = Vec::new();
+    check(
+        "tdmsci dataset exact",
+        r.types["dataset"].exact.f1,
+        0.498,
+        &mut f,
+    );
+    check(
+        "tdmsci task exact",
+        r.types["concept"].exact.f1,
+        0.494,
+        &mut f,
+    );
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn sdu_acronym_pairs_do_not_regress() {
+    let Some(r) = eval("sdu_aaai21_acronyms/ai/dev.json", GoldFormat::Sdu) else {
+        return;
+    };
+    let mut f = Vec::new();
+    check("sdu dev pairs", r.acronyms.unwrap().f1, 0.913, &mut f);
+    assert!(f.is_empty(), "{f:#?}");
+}

@@ -1,0 +1,222 @@
+//! Table-driven tests of the shipped rules (`rules/`): the noun-phrase chunker
+//! (`[[phrase]]`), acronym definitions, name-shape and context patterns, and the
+//! validation of `[[phrase]]` tables.
+
+use paperkg::corpus::{Paper, SourcePos};
+use paperkg::extract::{extract, Extraction};
+use paperkg::rules::{check_dir, load_dir, RuleSet};
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn rules() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| {
+        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+fn run(abs: &str) -> Extraction {
+    let p = Paper {
+        id: "x".into(),
+        title: "x".into(),
+        abstract_text: abs.into(),
+        source: SourcePos {
+            file: "t".into(),
+            line: 1,
+        },
+        categories: vec![],
+        authors: vec![],
+        year: None,
+        duplicate_of: None,
+    };
+    extract(rules(), &p)
+}
+
+fn has(x: &Extraction, text: &str, ty: &str) -> bool {
+    x.mentions.iter().any(|m| m.text == text && m.etype == ty)
+}
+
+#[test]
+fn phrase_chunker() {
+    // (text, mention that must be found as (text, type), mentions that must not be found)
+    let table: &[(&str, (&str, &str), &[&str])] = &[
+        // modifiers + head; determiners and generic adjectives cut the phrase
+        (
+            "We study the statistical machine translation system here.",
+            ("statistical machine translation system", "method"),
+            &["the statistical machine translation system"],
+        ),
+        (
+            "a novel unsupervised domain adaptation for text",
+            ("unsupervised domain adaptation", "concept"),
+            &["novel unsupervised domain adaptation"],
+        ),
+        // the head must end the noun phrase: "recognition" is not the head here
+        (
+            "Speech recognition systems are built.",
+            ("Speech recognition systems", "method"),
+            &["Speech recognition"],
+        ),
+        // a bare head alone is not a mention
+        ("The model works.", ("", ""), &["model", "The model"]),
+        // named data: a name-like modifier is needed
+        (
+            "on the Europarl corpus and on training data",
+            ("Europarl corpus", "dataset"),
+            &["training data"],
+        ),
+        // tokenized hyphens join words
+        (
+            "multi - document summarization is hard",
+            ("multi - document summarization", "concept"),
+            &[],
+        ),
+    ];
+    for (text, (want, ty), not) in table {
+        let x = run(text);
+        if !want.is_empty() {
+            assert!(
+                has(&x, want, ty),
+                "{text}: want {want} as {ty}, got {:?}",
+                x.mentions
+            );
+        }
+        for n in *not {
+            assert!(
+                !x.mentions.iter().any(|m| m.text == *n),
+                "{text}: {n} must not be a mention"
+            );
+        }
+    }
+}
+
+#[test]
+fn acronym_definitions() {
+    // (text, short, long)
+    let table: &[(&str, &str, &str)] = &[
+        // initials beat the shortest window
+        (
+            "we use Proximal Policy Optimization (PPO) here",
+            "PPO",
+            "Proximal Policy Optimization",
+        ),
+        // link words may be skipped, the first word is a content word
+        (
+            "by the Office of the Vice Provost for Research (OVPR) grant",
+            "OVPR",
+            "Office of the Vice Provost for Research",
+        ),
+        // a generic head after the long form is left out
+        (
+            "adopt adversarial machine learning algorithms (AML) to",
+            "AML",
+            "adversarial machine learning",
+        ),
+        // tokenized dashes and possessives
+        (
+            "a User - guided Social Media Crawling method (USMC) that",
+            "USMC",
+            "User - guided Social Media Crawling",
+        ),
+        (
+            "reported Pearson 's correlation coefficient ( PCC ) of",
+            "PCC",
+            "Pearson 's correlation coefficient",
+        ),
+        // the short form before a comma inside the parentheses
+        (
+            "the absolute trajectory error (ATE, as defined in [3]) is",
+            "ATE",
+            "absolute trajectory error",
+        ),
+        // SHORT (long) without a leading article
+        (
+            "TCP (the top concept popularity) is related",
+            "TCP",
+            "top concept popularity",
+        ),
+        // SHORT = long
+        (
+            "Here, DA = direct assessment, RR = relative ranking.",
+            "DA",
+            "direct assessment",
+        ),
+    ];
+    for (text, short, long) in table {
+        let x = run(text);
+        assert!(
+            x.acronyms
+                .iter()
+                .any(|a| a.short == *short && a.long == *long),
+            "{text}: want {short} = {long}, got {:?}",
+            x.acronyms
+        );
+    }
+    // A parenthesised definition is one mention, canonical = the long form.
+    let x = run("We propose Solo Performance Prompting (SPP). SPP works.");
+    let d = x
+        .mentions
+        .iter()
+        .find(|m| m.rule == "acronym.long")
+        .unwrap();
+    assert_eq!(d.text, "Solo Performance Prompting (SPP)");
+    assert_eq!(d.canonical, "Solo Performance Prompting");
+    assert_eq!(d.etype, "method");
+}
+
+#[test]
+fn names_and_context() {
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "We evaluate on CIFAR-100 and miniImageNet.",
+            "CIFAR-100",
+            "dataset",
+        ),
+        (
+            "We evaluate on CIFAR-100 and miniImageNet.",
+            "miniImageNet",
+            "dataset",
+        ),
+        ("a new method called RankMe improves", "RankMe", "method"),
+        (
+            "on four datasets: FashionIQ, CIRR, GeneCIS, and CIRCO",
+            "GeneCIS",
+            "dataset",
+        ),
+        ("GPT-4 and GPT-4V differ", "GPT-4V", "method"),
+        ("we use WordNet senses", "WordNet", "dataset"),
+        ("MT output is scored", "MT", "concept"),
+    ];
+    for (text, want, ty) in table {
+        let x = run(text);
+        assert!(
+            has(&x, want, ty),
+            "{text}: want {want} as {ty}, got {:?}",
+            x.mentions
+        );
+    }
+}
+
+#[test]
+fn phrase_tables_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.toml"),
+        "[entity]\ntype = \"t\"\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"two words\"]\nmax_words = 40\n",
+    )
+    .unwrap();
+    let (rules, diags) = check_dir(dir.path()).unwrap();
+    assert!(rules.is_none());
+    let msgs: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("t.toml:6") && m.contains("single words")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("t.toml:7") && m.contains("max_words")),
+        "{msgs:?}"
+    );
+}
