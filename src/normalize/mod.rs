@@ -72,6 +72,19 @@ fn singular(word: &str) -> String {
     lower
 }
 
+/// The surface form of a mention as an alias: an acronym definition written as one
+/// mention ("Solo Performance Prompting (SPP)") stands for its long form; the short form
+/// is recorded from the paper's acronym list.
+fn surface(text: &str) -> &str {
+    match text
+        .strip_suffix(')')
+        .and_then(|t| t.rfind(" (").map(|i| &t[..i]))
+    {
+        Some(long) if !long.is_empty() && !long.contains('(') => long,
+        _ => text,
+    }
+}
+
 /// A URL- and Cypher-friendly id for an entity: lowercase alphanumerics joined by hyphens.
 ///
 /// Different merge keys always give different slugs, because the key is a function of the
@@ -220,8 +233,9 @@ impl Normalizer {
             }
             info.votes[t] += 1;
             *info.canon.entry(m.canonical.as_str().into()).or_insert(0) += 1;
-            if m.text != m.canonical {
-                *info.texts.entry(m.text.as_str().into()).or_insert(0) += 1;
+            let text = surface(&m.text);
+            if text != m.canonical {
+                *info.texts.entry(text.into()).or_insert(0) += 1;
             }
             let e = per_key.entry(id).or_insert((0, None));
             e.0 += 1;
@@ -471,6 +485,23 @@ mod tests {
         ];
         for (a, b) in different {
             assert_ne!(key(a), key(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn definition_mentions_give_their_long_form_as_alias() {
+        let cases = [
+            (
+                "Solo Performance Prompting (SPP)",
+                "Solo Performance Prompting",
+            ),
+            ("SPP (Solo Performance Prompting)", "SPP"),
+            ("f(x)", "f(x)"),
+            ("LLMs", "LLMs"),
+            ("a (b) (c)", "a (b) (c)"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(surface(text), want, "{text}");
         }
     }
 
