@@ -594,7 +594,8 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
         norm.add(&ex);
         Ok(())
     })?;
-    let g = KnowledgeGraph::build(norm.finish(), rules.entity_types(), &a.graph.into());
+    let mut g = KnowledgeGraph::build(norm.finish(), rules.entity_types(), &a.graph.into());
+    g.mark_broad(rules.broad_names());
 
     let out = &a.output;
     write_rejects(&out.join("rejects.jsonl"), &stats.rejects)?;

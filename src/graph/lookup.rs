@@ -143,6 +143,7 @@ mod tests {
             idf: 0.0,
             pagerank: 0.0,
             community: 0,
+            broad: false,
         };
         KnowledgeGraph {
             format: 1,

@@ -72,6 +72,10 @@ pub struct EntityNode {
     pub pagerank: f64,
     /// Community id in the co-occurrence graph; 0 is the largest community.
     pub community: u32,
+    /// A broad research field (listed as `broad` in the rules), ranked below specific
+    /// entities by `related`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub broad: bool,
 }
 
 /// Paper → entity: the paper mentions the entity `count` times.
@@ -179,6 +183,7 @@ impl KnowledgeGraph {
                 idf: round6(idf),
                 pagerank: 0.0,
                 community: 0,
+                broad: false,
             })
             .collect();
         let communities = label_propagation(n_entities, &cooccurrences);
@@ -238,6 +243,18 @@ impl KnowledgeGraph {
             g.add_edge(ent(c.a), ent(c.b), EdgeRef::CoOccurs(i as u32));
         }
         g
+    }
+
+    /// Flags the entities whose name or alias matches one of `names` (by normalization key)
+    /// as broad research fields.
+    pub fn mark_broad(&mut self, names: &[String]) {
+        let keys: std::collections::HashSet<String> =
+            names.iter().map(|n| crate::normalize::key(n)).collect();
+        for e in &mut self.entities {
+            e.broad = std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .any(|n| keys.contains(&crate::normalize::key(n)));
+        }
     }
 
     /// Number of entities of each type, in type order.

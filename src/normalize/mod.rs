@@ -20,6 +20,9 @@ use std::collections::{BTreeMap, HashMap};
 /// are dropped so "fine-tuning", "fine tuning" and "finetuning" meet, while letters and
 /// digits are kept so "GPT-4" and "GPT-4V" stay apart.
 pub fn key(s: &str) -> String {
+    if let Some(name) = strip_generic_head(s) {
+        return key(name);
+    }
     let words: Vec<&str> = s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -35,6 +38,40 @@ pub fn key(s: &str) -> String {
         }
     }
     out
+}
+
+/// Head nouns that add nothing after a name: "miniImageNet benchmark" is miniImageNet,
+/// "GAST model" is GAST.
+const GENERIC_HEADS: &[&str] = &[
+    "dataset",
+    "datasets",
+    "benchmark",
+    "benchmarks",
+    "corpus",
+    "corpora",
+    "model",
+    "models",
+    "framework",
+    "method",
+    "network",
+    "architecture",
+    "algorithm",
+];
+
+/// The name in "NAME head" when NAME is one name-shaped token (capitals after the first
+/// letter, or digits: "CIFAR-100", "miniImageNet", "GPT-4") and head is generic. Ordinary
+/// phrases ("language model", "Transformer model") are left alone.
+fn strip_generic_head(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let (rest, head) = s.rsplit_once(char::is_whitespace)?;
+    let rest = rest.trim_end();
+    if rest.contains(char::is_whitespace) || !GENERIC_HEADS.contains(&head.to_lowercase().as_str())
+    {
+        return None;
+    }
+    let name_shaped =
+        rest.chars().skip(1).any(|c| c.is_uppercase()) || rest.chars().any(|c| c.is_ascii_digit());
+    name_shaped.then_some(rest)
 }
 
 /// Words whose plural and singular look alike, or that only look plural.
@@ -411,11 +448,23 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
     }
 }
 
-/// The most frequent string (ties: the one that sorts first), for deterministic names.
+/// The display name: the most frequent form; on ties a bare name beats one with a
+/// generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer hyphens, then
+/// the form that sorts last, which prefers lowercase ("continual learning" over
+/// "Continual Learning").
 fn most_frequent(counts: &HashMap<String, u32>) -> Option<String> {
     counts
         .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .max_by(|a, b| {
+            a.1.cmp(b.1)
+                .then_with(|| {
+                    strip_generic_head(b.0)
+                        .is_some()
+                        .cmp(&strip_generic_head(a.0).is_some())
+                })
+                .then_with(|| b.0.matches('-').count().cmp(&a.0.matches('-').count()))
+                .then_with(|| a.0.cmp(b.0))
+        })
         .map(|(s, _)| s.clone())
 }
 
@@ -475,7 +524,20 @@ mod tests {
         for (a, b) in same {
             assert_eq!(key(a), key(b), "{a} vs {b}");
         }
+        let with_heads = [
+            ("miniImageNet benchmarks", "miniImageNet"),
+            ("CIFAR-100 dataset", "CIFAR-100"),
+            ("GAST model", "GAST"),
+            ("GPT-4 models", "GPT-4"),
+        ];
+        for (a, b) in with_heads {
+            assert_eq!(key(a), key(b), "{a} vs {b}");
+        }
         let different = [
+            ("language model", "language"),
+            ("Transformer model", "Transformer"),
+            ("Large Language Model", "Large Language"),
+            ("ImageNet pretrained model", "ImageNet pretrained"),
             ("GPT-4", "GPT-4V"),
             ("CIFAR-10", "CIFAR-100"),
             ("bias", "bia"),

@@ -79,12 +79,17 @@ fn papers_of(g: &KnowledgeGraph, e: u32) -> Vec<(u32, u32, Option<Role>)> {
         .collect()
 }
 
+/// Factor on the `related` score of a broad research field ("machine learning"), so
+/// that specific entities come first when both are associated.
+const BROAD_DISCOUNT: f64 = 0.5;
+
 /// One related entity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RelatedItem {
     #[serde(flatten)]
     pub entity: EntityRef,
-    /// Ranking score: NPMI damped for small support (`npmi * shared / (shared + 1)`).
+    /// Ranking score: NPMI damped for small support (`npmi * shared / (shared + 1)`),
+    /// halved for broad research fields.
     pub score: f64,
     pub npmi: f64,
     /// Papers mentioning both.
@@ -130,7 +135,10 @@ pub fn related(
                     return None;
                 }
             }
-            let score = c.npmi * f64::from(c.papers) / (f64::from(c.papers) + 1.0);
+            let mut score = c.npmi * f64::from(c.papers) / (f64::from(c.papers) + 1.0);
+            if g.entities[other as usize].broad {
+                score *= BROAD_DISCOUNT;
+            }
             (c.npmi > 0.0).then_some((score, other, c))
         })
         .collect();

@@ -221,6 +221,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     };
     let mut types: Vec<EntityType> = Vec::new();
     let mut infos: Vec<TypeInfo> = Vec::new();
+    let mut broad: Vec<String> = Vec::new();
     let mut type_loc: HashMap<String, String> = HashMap::new();
 
     // Pass 1: entity types (patterns may refer to any type in `role_types`).
@@ -334,6 +335,15 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 .unwrap_or_else(|| "box".into()),
             name,
         });
+        for b in &e.broad {
+            let v = b.get_ref().trim();
+            if v.is_empty() {
+                ctx.diags
+                    .push(f.diag(&b.span(), "broad entries must not be empty"));
+            } else {
+                broad.push(v.to_string());
+            }
+        }
         infos.push(TypeInfo {
             priority: e.priority.as_ref().map(|p| *p.get_ref()).unwrap_or(0),
             heads,
@@ -714,6 +724,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         trigger_ac,
         trigger_map,
         untriggered,
+        broad,
     })
 }
 

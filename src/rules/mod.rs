@@ -85,9 +85,18 @@ pub struct RuleSet {
     pub(crate) trigger_map: Vec<Vec<u32>>,
     /// Patterns without triggers: always run.
     pub(crate) untriggered: Vec<u32>,
+    /// Names of broad research fields (`[entity] broad`), in file order.
+    pub(crate) broad: Vec<String>,
 }
 
 impl RuleSet {
+    /// Names the rule files list as broad research fields (`[entity] broad = [...]`):
+    /// entities that go with almost everything in their area, which `related` ranks
+    /// below specific ones.
+    pub fn broad_names(&self) -> &[String] {
+        &self.broad
+    }
+
     /// The entity types, in the order their files sort in (which is also their priority when
     /// two types claim the same text).
     pub fn entity_types(&self) -> &[EntityType] {

@@ -34,6 +34,10 @@ pub struct RawEntity {
     /// Word list files (one word per line, `#` comments) added to `stop_words`.
     #[serde(default)]
     pub stop_words_files: Vec<Spanned<String>>,
+    /// Broad research fields of this type ("machine learning"): still entities, but
+    /// `related` ranks them below specific ones.
+    #[serde(default)]
+    pub broad: Vec<Spanned<String>>,
 }
 
 /// `[[phrase]]`: noun phrases ending in a head noun, found by the light chunker.
