@@ -152,6 +152,16 @@ fn related_continual_learning_returns_supported_concepts() {
         scores.windows(2).all(|w| w[0] >= w[1]),
         "not ranked: {scores:?}"
     );
+    // What a reader expects first, and specific concepts before broad fields.
+    let names: Vec<&str> = rel.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names[0], "catastrophic forgetting", "{names:?}");
+    let pos = |n: &str| names.iter().position(|x| *x == n);
+    let rehearsal = pos("rehearsal").expect("rehearsal among the related");
+    for broad in ["machine learning", "deep learning"] {
+        if let Some(b) = pos(broad) {
+            assert!(rehearsal < b, "{names:?}");
+        }
+    }
 
     // Human table output names the entity and aligns columns.
     let out = paperkg()
