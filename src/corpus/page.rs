@@ -148,7 +148,10 @@ impl PageReader {
 
     fn orphans(&mut self, units: Vec<Unit>) {
         for u in units {
-            let item = self.reject(u.line, format!("title without abstract: {:?}", u.text));
+            let item = self.reject(
+                u.line,
+                format!("title without abstract: {:?}", super::excerpt(&u.text)),
+            );
             self.out.push_back(item);
         }
     }
