@@ -576,8 +576,9 @@ fn deeply_nested_json_is_read_without_a_stack_overflow() {
     let dir = tempfile::tempdir().unwrap();
     let depth = 100_000;
     let deep = format!(
-        "{}\n{{\"id\":\"ok\",\"title\":\"After\",\"abstract\":\"x\"}}\n{}1{}\n",
-        format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+        "{}{}\n{{\"id\":\"ok\",\"title\":\"After\",\"abstract\":\"x\"}}\n{}1{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth),
         "{\"a\":".repeat(depth),
         "}".repeat(depth)
     );

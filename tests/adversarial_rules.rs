@@ -212,6 +212,9 @@ fn a_rule_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte() {
     assert_eq!(stderr.matches("valid UTF-8").count(), 1, "{stderr}");
 }
 
+/// (rule, field, start, end) of a mention.
+type Span = (String, String, u64, u64);
+
 /// `(a+)+$` and `(x+x+)+y` on 50 kB: a backtracking engine would not finish (see
 /// `python_re_hangs.py` next to the rules). The assertion is on behaviour: the run completes
 /// and finds exactly what the regexes match; no time limit is asserted.
@@ -247,7 +250,7 @@ fn catastrophic_backtracking_regexes_run_in_linear_time() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let got: Vec<(String, Vec<(String, String, u64, u64)>)> = String::from_utf8_lossy(&out.stdout)
+    let got: Vec<(String, Vec<Span>)> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
