@@ -369,3 +369,54 @@ impl Iterator for Stream {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_cut_at_a_character_boundary() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "é".repeat(EXCERPT_CHARS + 5);
+        assert_eq!(excerpt(&long), format!("{}…", "é".repeat(EXCERPT_CHARS)));
+        assert_eq!(
+            excerpt(&"x".repeat(EXCERPT_CHARS)),
+            "x".repeat(EXCERPT_CHARS)
+        );
+    }
+
+    #[test]
+    fn nul_text_becomes_a_reject_at_the_paper_line() {
+        let paper = |title: &str, abs: &str| {
+            Record::Paper(Paper {
+                id: "a".into(),
+                title: title.into(),
+                abstract_text: abs.into(),
+                source: SourcePos {
+                    file: "f.csv".into(),
+                    line: 7,
+                },
+                categories: vec![],
+                authors: vec![],
+                year: None,
+                duplicate_of: None,
+            })
+        };
+        let reject = |reason: &str| {
+            Record::Reject(Reject {
+                file: "f.csv".into(),
+                line: 7,
+                reason: reason.into(),
+            })
+        };
+        assert_eq!(
+            reject_nul(paper("T\0", "a\0")),
+            reject("NUL character in the title (binary data, or a UTF-16 file?)")
+        );
+        assert_eq!(
+            reject_nul(paper("T", "a\0")),
+            reject("NUL character in the abstract (binary data, or a UTF-16 file?)")
+        );
+        assert_eq!(reject_nul(paper("T", "a\u{1}")), paper("T", "a\u{1}"));
+    }
+}
