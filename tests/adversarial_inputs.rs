@@ -290,6 +290,30 @@ fn a_20_mb_single_line_is_one_record_and_its_reject_quotes_only_an_excerpt() {
 }
 
 #[test]
+fn a_page_block_over_4_mb_is_one_reject_and_the_next_paper_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // 6 MB of lines without a blank line: a log file read as a page, after a title.
+    let mut text = String::from("A Title\n\n");
+    while text.len() < 6 << 20 {
+        text.push_str(ABSTRACT);
+        text.push('\n');
+    }
+    text.push_str(&format!("\nSecond Title\n\n{ABSTRACT}\n"));
+    let p = write(dir.path(), "long.txt", text.as_bytes());
+    let o = run(dir.path(), &[&p]);
+    o.assert_accounted();
+    assert_eq!(o.titles(), ["Second Title"]);
+    let reason = "paragraph longer than 4 MB without a blank line (not a page of papers? use \
+                  --input-format for other formats)";
+    assert_eq!(o.rejects_of(&p), [(1, reason)]);
+    // Without any title: the same reason, on the block's first line.
+    let bare = write(dir.path(), "bare.txt", text[9..].as_bytes());
+    let o = run(dir.path(), &[&bare]);
+    o.assert_accounted();
+    assert_eq!(o.rejects_of(&bare), [(1, reason)]);
+}
+
+#[test]
 fn nul_bytes_are_rejected_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     // Raw NUL inside a JSON string is invalid JSON; after the object, trailing data.
