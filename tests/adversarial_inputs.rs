@@ -307,7 +307,7 @@ fn a_page_block_over_4_mb_is_one_reject_and_the_next_paper_is_read() {
                   --input-format for other formats)";
     assert_eq!(o.rejects_of(&p), [(1, reason)]);
     // Without any title: the same reason, on the block's first line.
-    let bare = write(dir.path(), "bare.txt", text[9..].as_bytes());
+    let bare = write(dir.path(), "bare.txt", &text.as_bytes()[9..]);
     let o = run(dir.path(), &[&bare]);
     o.assert_accounted();
     assert_eq!(o.rejects_of(&bare), [(1, reason)]);
