@@ -27,13 +27,16 @@ pub fn check(name: &str, bytes: &[u8]) {
                 assert_eq!(p.source.file, shown);
                 assert!(p.source.line >= 1);
                 assert!(!p.id.is_empty());
-                assert!(!p.title.is_empty());
+                assert!(!p.title.is_empty() && p.title.trim() == p.title);
+                assert!(!p.abstract_text.trim().is_empty());
+                assert!(!p.title.contains('\0') && !p.abstract_text.contains('\0'));
                 assert!(ids.insert(p.id.clone()), "duplicate id {}", p.id);
             }
             Ok(Record::Reject(r)) => {
                 assert_eq!(r.file, shown);
                 assert!(r.line >= 1);
                 assert!(!r.reason.is_empty());
+                assert!(r.reason.chars().count() < 400, "{}", r.reason);
             }
             Err(_) => ended = true,
         }
