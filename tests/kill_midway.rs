@@ -141,7 +141,7 @@ fn a_killed_run_leaves_the_previous_outputs_or_complete_new_ones() {
     let small = dir.path().join("small.jsonl");
     synthetic(&small, 50, "s");
     let big = dir.path().join("big.jsonl");
-    synthetic(&big, 200_000, "b");
+    synthetic(&big, 60_000, "b");
 
     // What a complete run of the big input writes (in a folder of its own).
     let reference = dir.path().join("reference");
