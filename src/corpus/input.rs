@@ -84,6 +84,16 @@ pub fn open(
     if prefix.starts_with(b"\xEF\xBB\xBF") {
         prefix.drain(..3);
     }
+    // 0xFF and 0xFE never occur in UTF-8: this is a UTF-16 byte-order mark. Read as UTF-8,
+    // every record would be a reject (or worse, text full of NUL bytes), so say it once.
+    if prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]) {
+        return Err(CorpusError::Input {
+            file: name,
+            reason: "is UTF-16 text (it starts with a UTF-16 byte-order mark), but paperkg \
+                     reads UTF-8: convert it first, e.g. with `iconv -f UTF-16 -t UTF-8`"
+                .into(),
+        });
+    }
 
     let format = match forced {
         Some(f) => f,

@@ -29,6 +29,11 @@
 //! - A gzip stream that is truncated or corrupt ends *that file* with a reject on the line
 //!   after the last complete one (`"gzip stream is truncated or corrupt: …"`); what was read
 //!   before stays valid and the next file is read.
+//! - A file starting with a UTF-16 byte-order mark is a fatal [`CorpusError::Input`] (with
+//!   how to convert it), found up front like the errors above.
+//! - A record whose title or abstract contains a NUL character is a reject (binary data or
+//!   UTF-16 read as UTF-8; XML and DOT outputs could not carry it anyway).
+//! - Reject reasons quote at most 100 characters of the record's text (`…` when cut).
 //! - With [`ReadOptions::strict`] the first reject ends the stream as [`CorpusError::Strict`].
 //!
 //! # Ids
@@ -257,6 +262,39 @@ fn reader_for(opened: input::Opened, opts: &ReadOptions) -> Result<FileReader, C
     })
 }
 
+/// A paper whose title or abstract holds a NUL character becomes a reject: NUL is never
+/// text (it comes from binary data or a UTF-16 file read as UTF-8) and several export
+/// formats cannot carry it (XML, DOT, C-string consumers), so it is stopped here, visibly.
+fn reject_nul(record: Record) -> Record {
+    match record {
+        Record::Paper(p) if p.title.contains('\0') || p.abstract_text.contains('\0') => {
+            let field = if p.title.contains('\0') {
+                "title"
+            } else {
+                "abstract"
+            };
+            Record::Reject(Reject {
+                file: p.source.file,
+                line: p.source.line,
+                reason: format!("NUL character in the {field} (binary data, or a UTF-16 file?)"),
+            })
+        }
+        other => other,
+    }
+}
+
+/// At most [`EXCERPT_CHARS`] characters of `text` for a reject reason, with `…` when cut,
+/// so that a runaway line (a 20 MB "title") does not end up whole in `rejects.jsonl`.
+pub(crate) fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Longest text quoted in a reject reason.
+pub(crate) const EXCERPT_CHARS: usize = 100;
+
 enum Pending {
     /// A file checked up front, reopened when its turn comes, with the format found then.
     Path(PathBuf, InputFormat),
@@ -298,7 +336,7 @@ impl Iterator for Stream {
                 }
                 continue;
             };
-            match current.next() {
+            match current.next().map(|item| item.map(reject_nul)) {
                 None => self.current = None,
                 Some(Err(e)) => {
                     self.done = true;
@@ -329,5 +367,56 @@ impl Iterator for Stream {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_cut_at_a_character_boundary() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "é".repeat(EXCERPT_CHARS + 5);
+        assert_eq!(excerpt(&long), format!("{}…", "é".repeat(EXCERPT_CHARS)));
+        assert_eq!(
+            excerpt(&"x".repeat(EXCERPT_CHARS)),
+            "x".repeat(EXCERPT_CHARS)
+        );
+    }
+
+    #[test]
+    fn nul_text_becomes_a_reject_at_the_paper_line() {
+        let paper = |title: &str, abs: &str| {
+            Record::Paper(Paper {
+                id: "a".into(),
+                title: title.into(),
+                abstract_text: abs.into(),
+                source: SourcePos {
+                    file: "f.csv".into(),
+                    line: 7,
+                },
+                categories: vec![],
+                authors: vec![],
+                year: None,
+                duplicate_of: None,
+            })
+        };
+        let reject = |reason: &str| {
+            Record::Reject(Reject {
+                file: "f.csv".into(),
+                line: 7,
+                reason: reason.into(),
+            })
+        };
+        assert_eq!(
+            reject_nul(paper("T\0", "a\0")),
+            reject("NUL character in the title (binary data, or a UTF-16 file?)")
+        );
+        assert_eq!(
+            reject_nul(paper("T", "a\0")),
+            reject("NUL character in the abstract (binary data, or a UTF-16 file?)")
+        );
+        assert_eq!(reject_nul(paper("T", "a\u{1}")), paper("T", "a\u{1}"));
     }
 }

@@ -24,6 +24,10 @@
 //! had no paper at all, so that a file of bare titles does not vanish silently).
 //!
 //! Titles have their whitespace collapsed; the record line is the title's line.
+//!
+//! A block longer than [`MAX_BLOCK_BYTES`] (a log or data file read as a page) keeps only
+//! its first 4 MB in memory and becomes a reject (with its title, if it has one), so
+//! memory stays bounded by that plus the longest line.
 
 use super::fields::{collapse_ws, split_authors};
 use super::{read_failure, Item, Paper, Record, Reject, SourcePos};
@@ -35,6 +39,10 @@ use std::sync::OnceLock;
 pub const MIN_ABSTRACT_CHARS: usize = 150;
 pub const MAX_TITLE_CHARS: usize = 300;
 const MIN_ABSTRACT_WORDS: usize = 20;
+/// Most text one block (lines without a blank line between) keeps. A longer block is no
+/// paper of a page (a log or a data file read as a page): its further lines are read and
+/// dropped, and it becomes a reject, so memory stays bounded whatever the file.
+pub const MAX_BLOCK_BYTES: usize = 4 << 20;
 
 /// A line (or lines of one block joined) that might be a title or an author list.
 #[derive(Debug)]
@@ -49,7 +57,9 @@ struct Unit {
 struct Block {
     start: u64,
     lines: Vec<String>,
+    /// Why the block cannot become a paper (invalid UTF-8, too long), if it cannot.
     bad_utf8: Option<String>,
+    bytes: usize,
 }
 
 pub struct PageReader {
@@ -120,10 +130,22 @@ impl PageReader {
                 start: self.line,
                 lines: Vec::new(),
                 bad_utf8: None,
+                bytes: 0,
             });
             if b.bad_utf8.is_none() {
                 b.bad_utf8 = bad;
             }
+            if b.bytes > 0 && b.bytes + text.len() > MAX_BLOCK_BYTES {
+                if b.bad_utf8.is_none() {
+                    b.bad_utf8 = Some(format!(
+                        "paragraph longer than {} MB without a blank line (not a page of \
+                         papers? use --input-format for other formats)",
+                        MAX_BLOCK_BYTES >> 20
+                    ));
+                }
+                continue;
+            }
+            b.bytes += text.len();
             b.lines.push(text);
         }
     }
@@ -148,7 +170,10 @@ impl PageReader {
 
     fn orphans(&mut self, units: Vec<Unit>) {
         for u in units {
-            let item = self.reject(u.line, format!("title without abstract: {:?}", u.text));
+            let item = self.reject(
+                u.line,
+                format!("title without abstract: {:?}", super::excerpt(&u.text)),
+            );
             self.out.push_back(item);
         }
     }
@@ -208,7 +233,11 @@ impl PageReader {
                     *bad = block.bad_utf8;
                 }
             } else {
-                let item = self.reject(block.start, "paragraph without a title");
+                let reason = match block.bad_utf8 {
+                    Some(r) if r.starts_with("paragraph longer") => r,
+                    _ => "paragraph without a title".to_string(),
+                };
+                let item = self.reject(block.start, reason);
                 self.out.push_back(item);
             }
             return;
