@@ -36,6 +36,33 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
+/// Removes temporary files that [`write_atomic`] left in `dir` when its process was killed
+/// (`.NAME.PID.tmp` whose process no longer runs). Files of a process still running are
+/// kept, so two runs into one folder do not break each other. Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let Some(pid) = stem
+            .rsplit_once('.')
+            .and_then(|(_, p)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && cfg!(target_os = "linux") && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Converts a byte offset into `s` to a Unicode code-point offset (the unit of the
 /// extraction contract, as Python indexes strings).
 pub fn char_offset(s: &str, byte: usize) -> usize {
@@ -77,6 +104,21 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn stale_temps_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join(".graph.json.4000000000.tmp");
+        let mine = dir
+            .path()
+            .join(format!(".graph.json.{}.tmp", std::process::id()));
+        let other = dir.path().join(".hidden.tmp");
+        for p in [&dead, &mine, &other] {
+            fs::write(p, "x").unwrap();
+        }
+        assert_eq!(remove_stale_temps(dir.path()), 1);
+        assert!(!dead.exists() && mine.exists() && other.exists());
     }
 
     #[test]

@@ -151,6 +151,20 @@ enum Layout {
 fn copy_rules(to: &Path, layout: Layout, reverse_list: bool) {
     let from = root().join("rules");
     std::fs::create_dir_all(to.join("dictionaries")).unwrap();
+    // The list files the rule files refer to (dictionaries, stop lists), as they are.
+    for sub in std::fs::read_dir(&from).unwrap() {
+        let sub = sub.unwrap().path();
+        if sub.is_dir() {
+            let dest = to.join(sub.file_name().unwrap());
+            std::fs::create_dir_all(&dest).unwrap();
+            for f in std::fs::read_dir(&sub).unwrap() {
+                let f = f.unwrap().path();
+                if f.is_file() {
+                    std::fs::copy(&f, dest.join(f.file_name().unwrap())).unwrap();
+                }
+            }
+        }
+    }
     // The list file: the derived methods list, entry lines optionally reversed.
     let list = std::fs::read_to_string(from.join("dictionaries/methods.tsv")).unwrap_or_default();
     let (comments, mut entries): (Vec<&str>, Vec<&str>) =

@@ -222,8 +222,6 @@ fn extract_fixtures_keep_offsets_exact() {
 }
 
 #[test]
-#[ignore = "extract/acronym.rs:232-234 panics on a no-break space before an acronym \
-            definition (owner: src/extract); remove this ignore once fixed"]
 fn extract_crash_fixtures_no_longer_crash() {
     check_extract_fixtures("extract-crashes");
 }

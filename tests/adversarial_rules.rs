@@ -198,9 +198,6 @@ fn a_rule_file_that_is_not_utf8_fails_with_exit_2_naming_the_file() {
 
 /// What a user should get: the line of the bad byte, and the reason said once.
 #[test]
-#[ignore = "rules loader: a non-UTF-8 rule file gives `cannot read rules from FILE: stream did \
-            not contain valid UTF-8: stream did not contain valid UTF-8` (no line, reason \
-            repeated) instead of `FILE:5: …` (owner: src/rules)"]
 fn a_rule_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte() {
     let (code, stderr) = check("not_utf8");
     assert_eq!(code, 2, "{stderr}");

@@ -186,6 +186,17 @@ fn a_killed_run_leaves_the_previous_outputs_or_complete_new_ones() {
         "temp files left by killed runs: early {:?}, while writing {:?}",
         left, left2
     );
+    // The next run clears the debris of the killed ones.
+    for o in [&out, &out2] {
+        run_to_end(&small, o);
+        let tmp: Vec<String> = std::fs::read_dir(o)
+            .unwrap()
+            .chain(std::fs::read_dir(o.join("neo4j")).unwrap())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(tmp.is_empty(), "temp files survived the next run: {tmp:?}");
+    }
 }
 
 #[test]

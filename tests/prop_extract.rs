@@ -108,10 +108,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "extract/acronym.rs short_long: `rfind(char::is_whitespace).map_or(0, |i| i + 1)` \
-                assumes a 1-byte space; a no-break space before `SHORT (long form)` panics \
-                (byte index not a char boundary), e.g. abstract \"\\u{a0}(GAST)(SPP)\" \
-                (owner: src/extract)"]
     fn offsets_select_the_mention_text_with_unicode_spaces(
         title in texty_with_unicode_spaces(),
         abs in texty_with_unicode_spaces(),
@@ -122,8 +118,6 @@ proptest! {
 
 /// The smallest input the property found, kept as a plain regression test.
 #[test]
-#[ignore = "extract/acronym.rs:232-234 panics on a no-break space before an acronym \
-            definition (owner: src/extract)"]
 fn a_no_break_space_before_an_acronym_definition_does_not_panic() {
     check("", "\u{a0}(GAST)(SPP)").unwrap();
     check(

@@ -576,6 +576,9 @@ fn prepare_output_dir(dir: &Path) -> Result<()> {
     std::fs::write(&probe, b"")
         .with_context(|| format!("output folder {} is not writable", dir.display()))?;
     let _ = std::fs::remove_file(probe);
+    // Temporary files of an earlier run that was killed midway.
+    crate::util::remove_stale_temps(dir);
+    crate::util::remove_stale_temps(&dir.join("neo4j"));
     Ok(())
 }
 
@@ -614,8 +617,11 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
     write_atomic(&dot_path, |w| w.write_all(dot_text.as_bytes()))
         .with_context(|| format!("writing {}", dot_path.display()))?;
     let svg_note = if dot::graphviz_available() {
-        dot::render_to(&dot_text, Format::Svg, &out.join("graph.svg"))?;
-        format!("{}", out.join("graph.svg").display())
+        // The picture is a convenience: a Graphviz failure is reported, not fatal.
+        match dot::render_to(&dot_text, Format::Svg, &out.join("graph.svg")) {
+            Ok(()) => format!("{}", out.join("graph.svg").display()),
+            Err(e) => format!("(no graph.svg: {e})"),
+        }
     } else {
         format!("(no graph.svg: {})", dot::INSTALL_HINT)
     };

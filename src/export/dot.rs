@@ -126,11 +126,16 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
     if !view.papers.is_empty() {
         legend.push_str("<TD BGCOLOR=\"#f5f5f5\" BORDER=\"1\">Paper</TD>");
     }
+    let cells = present.len() + usize::from(!view.papers.is_empty());
+    let legend_row = if cells == 0 {
+        String::new()
+    } else {
+        format!("<TR>{legend}</TR>")
+    };
     let label = format!(
-        "<<TABLE BORDER=\"0\" CELLSPACING=\"4\"><TR><TD COLSPAN=\"{}\"><FONT POINT-SIZE=\"20\">{}</FONT></TD></TR><TR>{}</TR></TABLE>>",
-        present.len() + usize::from(!view.papers.is_empty()),
+        "<<TABLE BORDER=\"0\" CELLSPACING=\"4\"><TR><TD COLSPAN=\"{}\"><FONT POINT-SIZE=\"20\">{}</FONT></TD></TR>{legend_row}</TABLE>>",
+        cells.max(1),
         html_escape(&title),
-        legend
     );
     stmts.insert(
         1,

@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
 
-/// Escapes text for XML content and attribute values; characters XML 1.0 cannot carry
-/// (control characters other than tab, newline and carriage return) are dropped.
+/// Escapes text for XML content and attribute values: markup characters as entities, tab,
+/// newline and carriage return as character references; characters XML 1.0 cannot carry
+/// (other control characters) are dropped.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -23,7 +24,11 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            // As character references, so that parsers keep them in attribute values
+            // (which they would normalize to spaces) and keep \r in text.
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
@@ -195,7 +200,7 @@ mod tests {
             ("<tag attr=\"x\">", "&lt;tag attr=&quot;x&quot;&gt;"),
             ("it's", "it&apos;s"),
             ("bell\u{7}gone", "bellgone"),
-            ("keep\ttab\nline", "keep\ttab\nline"),
+            ("keep\ttab\nline\r", "keep&#9;tab&#10;line&#13;"),
             ("東京 ü", "東京 ü"),
         ];
         for (input, want) in cases {

@@ -419,9 +419,11 @@ fn short_long(
     if before.len() + 3 < open {
         return None;
     }
+    // After the last whitespace character, whatever its width (a no-break space is two bytes).
     let tstart = before
-        .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let short = &before[tstart..];
     if !is_short_form(short) {
         return None;

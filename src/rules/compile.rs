@@ -293,7 +293,8 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         }
         for file in &e.stop_words_files {
             let path = dir.join(file.get_ref());
-            match std::fs::read_to_string(&path) {
+            match super::read_text(&path) {
+                Err(super::TextError::Utf8(diag)) => ctx.diags.push(diag),
                 Ok(text) => {
                     for line in text.lines() {
                         let w = line.trim();
@@ -302,7 +303,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                         }
                     }
                 }
-                Err(err) => ctx.diags.push(f.diag(
+                Err(super::TextError::Io(err)) => ctx.diags.push(f.diag(
                     &file.span(),
                     format!("cannot read stop word file `{}`: {err}", path.display()),
                 )),
@@ -401,13 +402,17 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             let case = parse_case(f, d.case.as_ref(), ctx.diags);
             let rel = d.file.get_ref();
             let path = dir.join(rel);
-            let text = match std::fs::read_to_string(&path) {
+            let text = match super::read_text(&path) {
                 Ok(t) => t,
-                Err(e) => {
+                Err(super::TextError::Io(e)) => {
                     ctx.diags.push(f.diag(
                         &d.file.span(),
                         format!("cannot read dictionary file `{}`: {e}", path.display()),
                     ));
+                    continue;
+                }
+                Err(super::TextError::Utf8(diag)) => {
+                    ctx.diags.push(diag);
                     continue;
                 }
             };

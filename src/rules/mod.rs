@@ -133,6 +133,37 @@ impl RuleSet {
     }
 }
 
+/// Why a rule or list file could not be read as text.
+pub(crate) enum TextError {
+    Io(std::io::Error),
+    /// Not UTF-8: a diagnostic at the line of the first bad byte.
+    Utf8(Diagnostic),
+}
+
+/// Reads a rule or list file as UTF-8 text; a bad byte is reported at its line and column.
+pub(crate) fn read_text(path: &Path) -> Result<String, TextError> {
+    let bytes = std::fs::read(path).map_err(TextError::Io)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        let col = at
+            - bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        TextError::Utf8(Diagnostic {
+            file: path.to_path_buf(),
+            line,
+            message: format!(
+                "not valid UTF-8 (byte 0x{:02X} at column {col}); save the file as UTF-8",
+                bytes[at]
+            ),
+        })
+    })
+}
+
 /// Loads and compiles every `*.toml` rule file in `dir`, in sorted filename order.
 ///
 /// Every file is parsed and validated before returning, so a [`RulesError::Invalid`] carries
@@ -171,10 +202,14 @@ pub fn check_dir(dir: &Path) -> Result<(Option<RuleSet>, Vec<Diagnostic>), Rules
     let mut diags = Vec::new();
     let mut raws = Vec::new();
     for path in files {
-        let src = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let src = match read_text(&path) {
+            Ok(src) => src,
+            Err(TextError::Io(source)) => return Err(RulesError::Io { path, source }),
+            Err(TextError::Utf8(d)) => {
+                diags.push(d);
+                continue;
+            }
+        };
         if let Some(raw) = spec::parse_file(&path, src, &mut diags) {
             raws.push(raw);
         }
