@@ -9,9 +9,14 @@
 //!
 //! The stage is a reduce: [`Normalizer::add`] takes one [`Extraction`] at a time and keeps
 //! only interned keys and small counts per paper, so memory grows with the graph, not with
-//! the text; [`Normalizer::finish`] builds the entity table.
+//! the text; [`Normalizer::finish`] builds the entity table. The per-paper part of the work
+//! (computing merge keys) is [`Prepared::new`], a pure function that callers run in parallel
+//! next to extraction, so the sequential [`Normalizer::add_prepared`] only interns and counts.
+
+pub(crate) mod hash;
 
 use crate::extract::{Extraction, Role};
+use hash::FastMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// The merge key of a surface form: lowercase alphanumerics only, last word singular.
@@ -137,11 +142,93 @@ pub struct Normalized {
 #[derive(Default)]
 struct KeyInfo {
     /// Canonical surface forms and how often each was used.
-    canon: HashMap<Box<str>, u32>,
+    canon: FastMap<Box<str>, u32>,
     /// Other surface texts (as written) and how often.
-    texts: HashMap<Box<str>, u32>,
+    texts: FastMap<Box<str>, u32>,
     /// Votes per type index.
     votes: Vec<u32>,
+}
+
+/// One mention with its merge key.
+struct PreparedMention {
+    key: String,
+    etype: String,
+    canonical: String,
+    /// The text as written, when it differs from the canonical form.
+    text: Option<String>,
+    role: Option<Role>,
+}
+
+/// One acronym definition with the keys of both forms.
+struct PreparedAcronym {
+    short_key: String,
+    long_key: String,
+    short: String,
+}
+
+/// One paper's extraction with the merge keys computed: everything of normalization that
+/// needs no corpus-wide state. Building it is pure, so it runs in parallel (next to
+/// extraction); [`Normalizer::add_prepared`] then only interns and counts.
+pub struct Prepared {
+    id: String,
+    title: String,
+    mentions: Vec<PreparedMention>,
+    acronyms: Vec<PreparedAcronym>,
+}
+
+impl Prepared {
+    /// The paper id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Replaces the paper id (e.g. to make ids unique across separately extracted parts).
+    pub fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+
+    /// Computes the keys of one extraction, taking its strings over without copying.
+    pub fn new(ex: Extraction) -> Self {
+        let mentions = ex
+            .mentions
+            .into_iter()
+            .filter_map(|m| {
+                let key = key(&m.canonical);
+                if key.is_empty() {
+                    return None;
+                }
+                let text = (m.text != m.canonical).then_some(m.text);
+                Some(PreparedMention {
+                    key,
+                    etype: m.etype,
+                    canonical: m.canonical,
+                    text,
+                    role: m.role,
+                })
+            })
+            .collect();
+        let acronyms = ex
+            .acronyms
+            .into_iter()
+            .filter_map(|a| {
+                let (short_key, long_key) = (key(&a.short), key(&a.long));
+                if short_key.is_empty() || long_key.is_empty() || short_key == long_key {
+                    return None;
+                }
+                Some(PreparedAcronym {
+                    short_key,
+                    long_key,
+                    short: a.short,
+                })
+            })
+            .collect();
+        Prepared {
+            id: ex.id,
+            title: ex.title,
+            mentions,
+            acronyms,
+        }
+    }
 }
 
 struct PaperAcc {
@@ -154,10 +241,10 @@ struct PaperAcc {
 pub struct Normalizer {
     types: Vec<String>,
     type_index: HashMap<String, usize>,
-    keys: HashMap<Box<str>, u32>,
+    keys: FastMap<Box<str>, u32>,
     infos: Vec<KeyInfo>,
     /// (short-form key, long-form key) → number of papers defining it that way.
-    definitions: HashMap<(u32, u32), u32>,
+    definitions: FastMap<(u32, u32), u32>,
     papers: Vec<PaperAcc>,
 }
 
@@ -177,9 +264,9 @@ impl Normalizer {
         Normalizer {
             types: types.to_vec(),
             type_index,
-            keys: HashMap::new(),
+            keys: FastMap::default(),
             infos: Vec::new(),
-            definitions: HashMap::new(),
+            definitions: FastMap::default(),
             papers: Vec::new(),
         }
     }
@@ -195,6 +282,7 @@ impl Normalizer {
     }
 
     fn intern(&mut self, k: String) -> u32 {
+        // Looked up by &str first: most keys are already known, and their String is dropped.
         if let Some(&id) = self.keys.get(k.as_str()) {
             return id;
         }
@@ -206,39 +294,38 @@ impl Normalizer {
 
     /// Adds one paper's extraction.
     pub fn add(&mut self, ex: &Extraction) {
-        let mut per_key: BTreeMap<u32, (u32, Option<Role>)> = BTreeMap::new();
-        for m in &ex.mentions {
-            let k = key(&m.canonical);
-            if k.is_empty() {
-                continue;
-            }
+        self.add_prepared(Prepared::new(ex.clone()));
+    }
+
+    /// Adds one paper whose keys were computed by [`Prepared::new`].
+    pub fn add_prepared(&mut self, p: Prepared) {
+        let mut per_key: Vec<(u32, u32, Option<Role>)> = Vec::with_capacity(p.mentions.len());
+        for m in p.mentions {
             let t = self.type_idx(&m.etype);
-            let id = self.intern(k);
+            let id = self.intern(m.key);
             let info = &mut self.infos[id as usize];
             if info.votes.len() <= t {
                 info.votes.resize(t + 1, 0);
             }
             info.votes[t] += 1;
-            *info.canon.entry(m.canonical.as_str().into()).or_insert(0) += 1;
-            if m.text != m.canonical {
-                *info.texts.entry(m.text.as_str().into()).or_insert(0) += 1;
+            bump(&mut info.canon, m.canonical);
+            if let Some(text) = m.text {
+                bump(&mut info.texts, text);
             }
-            let e = per_key.entry(id).or_insert((0, None));
-            e.0 += 1;
-            e.1 = stronger(e.1, m.role);
+            match per_key.iter_mut().find(|e| e.0 == id) {
+                Some(e) => {
+                    e.1 += 1;
+                    e.2 = stronger(e.2, m.role);
+                }
+                None => per_key.push((id, 1, m.role)),
+            }
         }
-        let mut defined = Vec::new();
-        for a in &ex.acronyms {
-            let (sk, lk) = (key(&a.short), key(&a.long));
-            if sk.is_empty() || lk.is_empty() || sk == lk {
-                continue;
-            }
-            let s = self.intern(sk);
-            let l = self.intern(lk);
-            *self.infos[s as usize]
-                .texts
-                .entry(a.short.as_str().into())
-                .or_insert(0) += 1;
+        per_key.sort_unstable_by_key(|e| e.0);
+        let mut defined = Vec::with_capacity(p.acronyms.len());
+        for a in p.acronyms {
+            let s = self.intern(a.short_key);
+            let l = self.intern(a.long_key);
+            bump(&mut self.infos[s as usize].texts, a.short);
             defined.push((s, l));
         }
         defined.sort_unstable();
@@ -247,9 +334,9 @@ impl Normalizer {
             *self.definitions.entry(d).or_insert(0) += 1;
         }
         self.papers.push(PaperAcc {
-            id: ex.id.clone(),
-            title: ex.title.clone(),
-            keys: per_key.into_iter().map(|(k, (c, r))| (k, c, r)).collect(),
+            id: p.id,
+            title: p.title,
+            keys: per_key,
         });
     }
 
@@ -382,6 +469,16 @@ struct Group {
     canon: HashMap<String, u32>,
     texts: HashMap<String, u32>,
     votes: Vec<u32>,
+}
+
+/// Counts one more use of `s`, allocating its box only the first time.
+fn bump(counts: &mut FastMap<Box<str>, u32>, s: String) {
+    match counts.get_mut(s.as_str()) {
+        Some(c) => *c += 1,
+        None => {
+            counts.insert(s.into_boxed_str(), 1);
+        }
+    }
 }
 
 /// Makes entity ids unique when two entities of different keys slug alike (possible only
