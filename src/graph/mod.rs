@@ -452,7 +452,7 @@ fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -
     pairs
         .into_par_iter()
         .map(|(a, b, w)| {
-            let mut shared = intersect(papers.row(a as usize), papers.row(b as usize), &linking);
+            let mut shared = intersect(papers.row(a as usize), papers.row(b as usize), linking);
             shared.sort_by(|x, y| idf[*y as usize].total_cmp(&idf[*x as usize]).then(x.cmp(y)));
             PaperLink {
                 a,
