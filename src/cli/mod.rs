@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 /// Entities carried by the HTML page by default.
 const HTML_ENTITIES: usize = 400;
 
+/// Papers up to which `--exports auto` (the default) writes GraphML and node-link JSON too.
+const AUTO_FULL_EXPORTS: usize = 250_000;
+
 /// The example page shipped with paperkg, used by `paperkg run` when no input is given.
 pub const EXAMPLE_PAGE: &str = include_str!("../../examples/trending-papers.txt");
 
@@ -152,8 +155,10 @@ struct OutputArgs {
     #[arg(long, default_value_t = 2)]
     depth: usize,
     /// Outputs to write, comma-separated: json, dot, svg, html, neo4j, graphml, nodelink,
-    /// or `all`. graph.json is always written (queries read it).
-    #[arg(long, value_delimiter = ',', default_value = "all")]
+    /// `all`, or `auto` (all, but GraphML and node-link JSON only up to 250,000 papers:
+    /// beyond, they are gigabytes; make them with `paperkg export`). graph.json is always
+    /// written (queries read it).
+    #[arg(long, value_delimiter = ',', default_value = "auto")]
     exports: Vec<Output>,
     /// Print how long each stage took on stderr.
     #[arg(long)]
@@ -165,6 +170,8 @@ struct OutputArgs {
 /// One output of `run` / `build`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Output {
+    /// Everything, except GraphML and node-link JSON above 250,000 papers.
+    Auto,
     /// Everything below.
     All,
     /// graph.json (always written).
@@ -1002,7 +1009,23 @@ fn finish_graph(
 ) -> Result<i32> {
     let normalized = norm.finish();
     t.mark("normalize (merge)");
-    let g = KnowledgeGraph::build(normalized, rules.entity_types(), &o.graph.into());
+    let mut steps: Vec<(String, Instant)> = Vec::new();
+    let g = KnowledgeGraph::build_timed(
+        normalized,
+        rules.entity_types(),
+        &o.graph.into(),
+        &mut |step| steps.push((step.to_string(), Instant::now())),
+    );
+    let mut last = t.last;
+    for (step, at) in steps {
+        if t.on {
+            t.lines.push(format!(
+                "    {step:<26} {:>8.3}s",
+                (at - last).as_secs_f64()
+            ));
+        }
+        last = at;
+    }
     t.mark("graph + scores");
     let written = write_outputs(&g, o, stats, &mut t)?;
 
@@ -1067,7 +1090,13 @@ fn write_outputs(
     t: &mut Timings,
 ) -> Result<Vec<String>> {
     let out = &o.output;
-    let want = |x: Output| o.exports.contains(&Output::All) || o.exports.contains(&x);
+    let auto = o.exports.contains(&Output::Auto);
+    let big = |x: Output| matches!(x, Output::Graphml | Output::Nodelink);
+    let want = |x: Output| {
+        o.exports.contains(&Output::All)
+            || o.exports.contains(&x)
+            || (auto && (!big(x) || g.papers.len() <= AUTO_FULL_EXPORTS))
+    };
     // The view and the focus entity are checked first, so a bad --focus fails before
     // anything is written.
     let view = if want(Output::Dot) || want(Output::Svg) {
@@ -1191,6 +1220,12 @@ fn write_outputs(
     let mut lines = vec![format!("{},", files.join(", "))];
     if want(Output::Neo4j) {
         lines.push("neo4j/ (CSV files, import.sh, load.cypher)".into());
+    }
+    if auto && g.papers.len() > AUTO_FULL_EXPORTS {
+        lines.push(format!(
+            "(not written at {} papers: graph.graphml, graph.nodelink.json; `--exports all`, or `paperkg export --format graphml|json`)",
+            g.papers.len()
+        ));
     }
     if svg_possible {
         lines.push(format!("{}", out.join("graph.svg").display()));

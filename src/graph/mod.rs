@@ -137,6 +137,16 @@ pub enum EdgeRef {
 impl KnowledgeGraph {
     /// Builds the graph and all scores from the normalized corpus.
     pub fn build(norm: Normalized, types: &[EntityType], opts: &GraphOptions) -> Self {
+        Self::build_timed(norm, types, opts, &mut |_| {})
+    }
+
+    /// [`build`](Self::build), calling `mark(step)` at the end of each step (for timings).
+    pub fn build_timed(
+        norm: Normalized,
+        types: &[EntityType],
+        opts: &GraphOptions,
+        mark: &mut dyn FnMut(&str),
+    ) -> Self {
         let n_papers = norm.papers.len();
         let n_entities = norm.entities.len();
         let n = n_papers.max(1) as f64;
@@ -160,9 +170,12 @@ impl KnowledgeGraph {
         let papers = Csr::from_rows(norm.papers.iter().map(|p| p.entities.iter().map(|e| e.0)));
         let postings = papers.transpose(n_entities);
         let paper_links = link_papers(&papers, &postings, &idf, opts);
+        drop((papers, postings));
+        mark("paper links");
         let pair_lists = Csr::from_rows(norm.papers.iter().map(|p| pair_entities(&p.entities)));
         let cooccurrences = cooccur(&pair_lists, &norm.entities, n_papers, opts);
-        drop((papers, postings, pair_lists));
+        drop(pair_lists);
+        mark("co-occurrences");
 
         let mut entities: Vec<EntityNode> = norm
             .entities
@@ -184,6 +197,7 @@ impl KnowledgeGraph {
         for (e, c) in entities.iter_mut().zip(communities) {
             e.community = c;
         }
+        mark("communities");
         let mut g = KnowledgeGraph {
             format: FORMAT_VERSION,
             generator: format!("paperkg {}", env!("CARGO_PKG_VERSION")),
@@ -214,6 +228,7 @@ impl KnowledgeGraph {
         for (e, r) in g.entities.iter_mut().zip(&ranks[np as usize..]) {
             e.pagerank = round6(*r);
         }
+        mark("pagerank");
         g
     }
 
@@ -405,11 +420,12 @@ fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -
     let links_of = |p: usize| postings.row(p).len();
     let linking = |e: u32| (2..=max_df).contains(&links_of(e as usize));
     let n_papers = papers.len();
+    let by_strength = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     let per_paper: Vec<Vec<(u32, f64)>> = (0..n_papers)
         .into_par_iter()
         .map_init(
-            || Scratch::<f64>::new(n_papers),
-            |acc, p| {
+            || (Scratch::<f64>::new(n_papers), Vec::new()),
+            |(acc, cands), p| {
                 for &e in papers.row(p) {
                     if !linking(e) {
                         continue;
@@ -420,16 +436,22 @@ fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -
                         }
                     }
                 }
-                let mut v: Vec<(u32, f64)> = acc
-                    .touched
-                    .iter()
-                    .map(|&q| (q, acc.values[q as usize]))
-                    .filter(|&(_, w)| w > 0.0)
-                    .collect();
+                cands.clear();
+                cands.extend(
+                    acc.touched
+                        .iter()
+                        .map(|&q| (q, acc.values[q as usize]))
+                        .filter(|&(_, w)| w > 0.0),
+                );
                 acc.clear();
-                v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                v.truncate(opts.top_k);
-                v
+                // The k strongest (a total order: weight, then paper index) without
+                // sorting every candidate; only they are kept, in an exact-size list.
+                if cands.len() > opts.top_k && opts.top_k > 0 {
+                    cands.select_nth_unstable_by(opts.top_k - 1, by_strength);
+                }
+                cands.truncate(opts.top_k);
+                cands.sort_by(by_strength);
+                cands.to_vec()
             },
         )
         .collect();
@@ -594,13 +616,20 @@ pub fn page_rank_edges(
     let dangling_nodes: Vec<usize> = (0..n).filter(|&v| degree[v] == 0.0).collect();
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
+    // What each node hands to every neighbour, computed once per iteration (the same
+    // expression, so the same value, as computing it per edge).
+    let mut share = vec![0.0; n];
     for _ in 0..iterations {
         let dangling: f64 = dangling_nodes.iter().map(|&v| rank[v]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
+        share
+            .par_iter_mut()
+            .zip(rank.par_iter().zip(degree.par_iter()))
+            .for_each(|(s, (&r, &d))| *s = damping * r / d);
         next.par_iter_mut().enumerate().for_each(|(v, x)| {
             let mut acc = base;
             for &u in &adj[offsets[v]..offsets[v + 1]] {
-                acc += damping * rank[u as usize] / degree[u as usize];
+                acc += share[u as usize];
             }
             *x = acc;
         });

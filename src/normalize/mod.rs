@@ -240,7 +240,7 @@ struct PaperAcc {
 /// Accumulates extractions one paper at a time and merges them into entities.
 pub struct Normalizer {
     types: Vec<String>,
-    type_index: HashMap<String, usize>,
+    type_index: FastMap<String, usize>,
     keys: FastMap<Box<str>, u32>,
     infos: Vec<KeyInfo>,
     /// (short-form key, long-form key) → number of papers defining it that way.
@@ -256,7 +256,7 @@ impl Normalizer {
     /// A normalizer for the given entity types, in priority order. Types seen in extractions
     /// but not listed here are appended in order of first appearance.
     pub fn new(types: &[String]) -> Self {
-        let type_index = types
+        let type_index: FastMap<String, usize> = types
             .iter()
             .enumerate()
             .map(|(i, t)| (t.clone(), i))
@@ -360,48 +360,72 @@ impl Normalizer {
         }
         let root: Vec<u32> = (0..n as u32).map(|k| find(&mut parent, k)).collect();
 
-        // Group keys by root, aggregating their surface forms and votes.
-        let mut groups: BTreeMap<u32, Group> = BTreeMap::new();
-        for (k, info) in self.infos.iter().enumerate() {
-            let g = groups.entry(root[k]).or_default();
-            for (s, c) in &info.canon {
-                *g.canon.entry(s.to_string()).or_insert(0) += c;
-            }
-            for (s, c) in &info.texts {
-                *g.texts.entry(s.to_string()).or_insert(0) += c;
-            }
-            if g.votes.len() < info.votes.len() {
-                g.votes.resize(info.votes.len(), 0);
-            }
-            for (i, v) in info.votes.iter().enumerate() {
-                g.votes[i] += v;
+        // Group keys by root (in key order), aggregating their surface forms and votes;
+        // a key alone in its group hands its counts over without copying.
+        let mut groups: Vec<Option<Group>> = (0..n).map(|_| None).collect();
+        for (k, info) in self.infos.into_iter().enumerate() {
+            let slot = &mut groups[root[k] as usize];
+            match slot {
+                None => {
+                    *slot = Some(Group {
+                        canon: info.canon,
+                        texts: info.texts,
+                        votes: info.votes,
+                    })
+                }
+                Some(g) => {
+                    for (s, c) in info.canon {
+                        *g.canon.entry(s).or_insert(0) += c;
+                    }
+                    for (s, c) in info.texts {
+                        *g.texts.entry(s).or_insert(0) += c;
+                    }
+                    if g.votes.len() < info.votes.len() {
+                        g.votes.resize(info.votes.len(), 0);
+                    }
+                    for (i, v) in info.votes.iter().enumerate() {
+                        g.votes[i] += v;
+                    }
+                }
             }
         }
         // Per-paper entity lists in terms of roots, merging keys that joined.
-        let mut papers_per_root: HashMap<u32, u32> = HashMap::new();
-        let mut mentions_per_root: HashMap<u32, u32> = HashMap::new();
-        let mut paper_roots: Vec<Vec<(u32, u32, Option<Role>)>> =
-            Vec::with_capacity(self.papers.len());
-        for p in &self.papers {
-            let mut m: BTreeMap<u32, (u32, Option<Role>)> = BTreeMap::new();
-            for &(k, c, r) in &p.keys {
-                let e = m.entry(root[k as usize]).or_insert((0, None));
-                e.0 += c;
-                e.1 = stronger(e.1, r);
+        let mut papers_per_root = vec![0u32; n];
+        let mut mentions_per_root = vec![0u32; n];
+        let mut papers = self.papers;
+        for p in &mut papers {
+            let joined = p.keys.iter().any(|&(k, _, _)| root[k as usize] != k);
+            if joined {
+                for e in &mut p.keys {
+                    e.0 = root[e.0 as usize];
+                }
+                p.keys.sort_by_key(|e| e.0);
+                let mut merged: Vec<(u32, u32, Option<Role>)> = Vec::with_capacity(p.keys.len());
+                for &(r, c, role) in &p.keys {
+                    match merged.last_mut() {
+                        Some(last) if last.0 == r => {
+                            last.1 += c;
+                            last.2 = stronger(last.2, role);
+                        }
+                        _ => merged.push((r, c, role)),
+                    }
+                }
+                p.keys = merged;
             }
-            for (&r, &(c, _)) in &m {
-                *papers_per_root.entry(r).or_insert(0) += 1;
-                *mentions_per_root.entry(r).or_insert(0) += c;
+            for &(r, c, _) in &p.keys {
+                papers_per_root[r as usize] += 1;
+                mentions_per_root[r as usize] += c;
             }
-            paper_roots.push(m.into_iter().map(|(k, (c, r))| (k, c, r)).collect());
         }
 
         // Build entities for roots that some paper mentions.
         let mut entities: Vec<(u32, Entity, usize)> = Vec::new();
-        for (r, g) in groups {
-            let Some(&papers) = papers_per_root.get(&r) else {
+        for (r, g) in groups.into_iter().enumerate() {
+            let Some(g) = g else { continue };
+            let papers = papers_per_root[r];
+            if papers == 0 {
                 continue;
-            };
+            }
             let name = most_frequent(&g.canon).unwrap_or_default();
             let t = g
                 .votes
@@ -414,40 +438,37 @@ impl Normalizer {
                 .canon
                 .keys()
                 .chain(g.texts.keys())
-                .filter(|s| **s != name)
-                .cloned()
+                .filter(|s| ***s != *name)
+                .map(|s| s.to_string())
                 .collect();
             aliases.sort();
             aliases.dedup();
             entities.push((
-                r,
+                r as u32,
                 Entity {
                     id: slug(&name),
                     etype: self.types.get(t).cloned().unwrap_or_default(),
                     name,
                     aliases,
                     papers,
-                    mentions: mentions_per_root[&r],
+                    mentions: mentions_per_root[r],
                 },
                 t,
             ));
         }
         entities.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.1.id.cmp(&b.1.id)));
         dedupe_ids(&mut entities);
-        let index: HashMap<u32, u32> = entities
-            .iter()
-            .enumerate()
-            .map(|(i, (r, _, _))| (*r, i as u32))
-            .collect();
-        let papers = self
-            .papers
+        let mut index = vec![u32::MAX; n];
+        for (i, (r, _, _)) in entities.iter().enumerate() {
+            index[*r as usize] = i as u32;
+        }
+        let papers = papers
             .into_iter()
-            .zip(paper_roots)
-            .map(|(p, roots)| {
-                let mut es: Vec<(u32, u32, Option<Role>)> = roots
-                    .into_iter()
-                    .map(|(r, c, role)| (index[&r], c, role))
-                    .collect();
+            .map(|p| {
+                let mut es = p.keys;
+                for e in &mut es {
+                    e.0 = index[e.0 as usize];
+                }
                 es.sort_unstable_by_key(|e| e.0);
                 PaperEntities {
                     id: p.id,
@@ -464,10 +485,9 @@ impl Normalizer {
     }
 }
 
-#[derive(Default)]
 struct Group {
-    canon: HashMap<String, u32>,
-    texts: HashMap<String, u32>,
+    canon: FastMap<Box<str>, u32>,
+    texts: FastMap<Box<str>, u32>,
     votes: Vec<u32>,
 }
 
@@ -495,11 +515,11 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
 }
 
 /// The most frequent string (ties: the one that sorts first), for deterministic names.
-fn most_frequent(counts: &HashMap<String, u32>) -> Option<String> {
+fn most_frequent(counts: &FastMap<Box<str>, u32>) -> Option<String> {
     counts
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(s, _)| s.clone())
+        .map(|(s, _)| s.to_string())
 }
 
 /// The stronger of two roles: proposed > evaluated-on > used > none.
