@@ -32,8 +32,10 @@ measure() {
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$OUT/$name.time" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$name.time")
   cpu=$(awk -F': ' '/Percent of CPU/ {print $2}' "$OUT/$name.time")
-  echo "$wall $rss $cpu" >"$OUT/$name.fig"
+  cpus=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$OUT/$name.time")
+  echo "$wall $rss $cpu $cpus" >"$OUT/$name.fig"
 }
+cpus() { cut -d' ' -f4 "$OUT/$1.fig"; }
 wall() { cut -d' ' -f1 "$OUT/$1.fig"; }
 rss_mb() { awk '{printf "%.0f", $2/1024}' "$OUT/$1.fig"; }
 cpu() { cut -d' ' -f3 "$OUT/$1.fig"; }
@@ -56,17 +58,20 @@ python3 bench/peer_flashtext.py "$DATA" rules/dictionaries >"$OUT/flashtext.json
 N=$(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['abstracts'])")
 BYTES=$(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['text_bytes'])")
 FT_RATE=$(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['abstracts_per_s'])")
+FT_CPU=$(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['cpu_seconds'])")
+FT_CRATE=$(rate "$N" "$FT_CPU")
 measure extract1 $BIN extract -q --threads 1 "$DATA" -o "$OUT/extracted.jsonl"
 measure extractN $BIN extract -q --threads "$THREADS" "$DATA" -o "$OUT/extracted.jsonl"
 E1=$(rate "$N" "$(wall extract1)"); EN=$(rate "$N" "$(wall extractN)")
+C1=$(rate "$N" "$(cpus extract1)"); CN=$(rate "$N" "$(cpus extractN)")
 {
 echo "## Extraction ($N abstracts, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB of title + abstract text)"
 echo
-echo "| | wall s | abstracts/s | MB/s | CPU | vs FlashText |"
-echo "|---|---:|---:|---:|---:|---:|"
-echo "| FlashText, 1 core (matching only) | $(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['seconds'])") | $FT_RATE | $(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['mb_per_s'])") | 100% | 1.00 |"
-echo "| paperkg extract, 1 thread (read + extract + write) | $(wall extract1) | $E1 | $(awk -v b="$BYTES" -v s="$(wall extract1)" 'BEGIN{printf "%.1f", b/s/1e6}') | $(cpu extract1) | $(ratio "$E1" "$FT_RATE") |"
-echo "| paperkg extract, $THREADS threads | $(wall extractN) | $EN | $(awk -v b="$BYTES" -v s="$(wall extractN)" 'BEGIN{printf "%.1f", b/s/1e6}') | $(cpu extractN) | $(ratio "$EN" "$FT_RATE") |"
+echo "| | wall s | abstracts/s | MB/s | CPU use | CPU s | abstracts per CPU s | vs FlashText (wall) | vs FlashText (CPU) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| FlashText, 1 core (matching only) | $(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['seconds'])") | $FT_RATE | $(python3 -c "import json;print(json.load(open('$OUT/flashtext.json'))['mb_per_s'])") | | $FT_CPU | $FT_CRATE | 1.00 | 1.00 |"
+echo "| paperkg extract, 1 thread (read + extract + write) | $(wall extract1) | $E1 | $(awk -v b="$BYTES" -v s="$(wall extract1)" 'BEGIN{printf "%.1f", b/s/1e6}') | $(cpu extract1) | $(cpus extract1) | $C1 | $(ratio "$E1" "$FT_RATE") | $(ratio "$C1" "$FT_CRATE") |"
+echo "| paperkg extract, $THREADS threads | $(wall extractN) | $EN | $(awk -v b="$BYTES" -v s="$(wall extractN)" 'BEGIN{printf "%.1f", b/s/1e6}') | $(cpu extractN) | $(cpus extractN) | $CN | $(ratio "$EN" "$FT_RATE") | $(ratio "$CN" "$FT_CRATE") |"
 echo
 } | tee -a "$REPORT"
 
@@ -79,11 +84,11 @@ if cmp -s "$OUT/run-small/graph.json" "$OUT/build-small/graph.json"; then BSAME=
 {
 echo "## End to end on the $N arXiv abstracts"
 echo
-echo "| | wall s | s per 1k papers | peak RSS MB | CPU |"
-echo "|---|---:|---:|---:|---:|"
-echo "| paperkg run, $THREADS threads (all outputs) | $(wall run_small) | $(awk -v s="$(wall run_small)" -v n="$N" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb run_small) | $(cpu run_small) |"
-echo "| paperkg run, 1 thread | $(wall run_small_t1) | $(awk -v s="$(wall run_small_t1)" -v n="$N" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb run_small_t1) | $(cpu run_small_t1) |"
-echo "| paperkg build from the extracted JSONL (no extraction) | $(wall build_small) | $(awk -v s="$(wall build_small)" -v n="$N" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb build_small) | $(cpu build_small) |"
+echo "| | wall s | s per 1k papers | peak RSS MB | CPU use | CPU s |"
+echo "|---|---:|---:|---:|---:|---:|"
+echo "| paperkg run, $THREADS threads (all outputs) | $(wall run_small) | $(awk -v s="$(wall run_small)" -v n="$N" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb run_small) | $(cpu run_small) | $(cpus run_small) |"
+echo "| paperkg run, 1 thread | $(wall run_small_t1) | $(awk -v s="$(wall run_small_t1)" -v n="$N" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb run_small_t1) | $(cpu run_small_t1) | $(cpus run_small_t1) |"
+echo "| paperkg build from the extracted JSONL (no extraction) | $(wall build_small) | $(awk -v s="$(wall build_small)" -v n="$N" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb build_small) | $(cpu build_small) | $(cpus build_small) |"
 echo
 echo "- outputs byte-identical at --threads 1 and --threads $THREADS (diff -r of the output folders): **$SAME**"
 echo "- graph.json of build (from extract parts) byte-identical to run: **$BSAME**"
@@ -108,13 +113,15 @@ if [ "$QUICK" = 0 ]; then
   {
   echo "## End to end on $N_BIG generated abstracts ($(du -m "$BIG" | cut -f1) MB JSONL)"
   echo
-  echo "| | wall s | s per 1k papers | peak RSS MB | CPU |"
-  echo "|---|---:|---:|---:|---:|"
-  echo "| paperkg run, $THREADS threads (default outputs) | $(wall run_big) | $(awk -v s="$(wall run_big)" -v n="$N_BIG" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb run_big) | $(cpu run_big) |"
-  echo "| paperkg extract, $THREADS threads | $(wall extract_big) | $(awk -v s="$(wall extract_big)" -v n="$N_BIG" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb extract_big) | $(cpu extract_big) |"
-  echo "| paperkg build from the extracted JSONL | $(wall build_big) | $(awk -v s="$(wall build_big)" -v n="$N_BIG" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb build_big) | $(cpu build_big) |"
+  echo "| | wall s | s per 1k papers | peak RSS MB | CPU use | CPU s |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| paperkg run, $THREADS threads (default outputs) | $(wall run_big) | $(awk -v s="$(wall run_big)" -v n="$N_BIG" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb run_big) | $(cpu run_big) | $(cpus run_big) |"
+  echo "| paperkg extract, $THREADS threads | $(wall extract_big) | $(awk -v s="$(wall extract_big)" -v n="$N_BIG" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb extract_big) | $(cpu extract_big) | $(cpus extract_big) |"
+  echo "| paperkg build from the extracted JSONL | $(wall build_big) | $(awk -v s="$(wall build_big)" -v n="$N_BIG" 'BEGIN{printf "%.3f", s/n*1000}') | $(rss_mb build_big) | $(cpu build_big) | $(cpus build_big) |"
   echo
-  echo "- time per paper at $N_BIG / at $N: $(ratio "$PER_BIG" "$PER_SMALL")× (run)"
+  CPER_SMALL=$(awk -v s="$(cpus run_small)" -v n="$N" 'BEGIN{print s/n}')
+  CPER_BIG=$(awk -v s="$(cpus run_big)" -v n="$N_BIG" 'BEGIN{print s/n}')
+  echo "- time per paper at $N_BIG / at $N: $(ratio "$PER_BIG" "$PER_SMALL")× wall, $(ratio "$CPER_BIG" "$CPER_SMALL")× CPU (run)"
   echo
   echo "Stage timings of the run:"
   echo
