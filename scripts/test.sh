@@ -17,6 +17,7 @@ fi
 need_pip=()
 python3 -c "import kuzu" 2>/dev/null || need_pip+=("kuzu==0.11.3")
 python3 -c "import networkx" 2>/dev/null || need_pip+=(networkx)
+python3 -c "import pyspark" 2>/dev/null || need_pip+=(pyspark)  # the Spark pipe test (Java 17)
 if ((${#need_pip[@]})); then
   echo "== installing ${need_pip[*]} (pip)"
   python3 -m pip install -q --root-user-action=ignore "${need_pip[@]}" 2>&1 | grep -v "^\[notice\]" || true

@@ -3,23 +3,29 @@
 //! Exit codes: 0 success, 1 a query found nothing, 2 an error (bad input, bad rules,
 //! unwritable output). A closed pipe on stdout (`paperkg related x | head`) is not an error.
 
-use crate::corpus::{self, FieldMap, InputFormat, ReadOptions, Record, Reject};
+use crate::corpus::{self, FieldMap, IdAssigner, InputFormat, Paper, ReadOptions, Record, Reject};
 use crate::export::{self, dot, View, ViewSpec};
 use crate::extract::{self, Extraction};
 use crate::graph::{GraphOptions, KnowledgeGraph};
-use crate::normalize::Normalizer;
+use crate::normalize::{Normalizer, Prepared};
 use crate::query::{self, QueryError};
 use crate::rules::{self, RuleSet};
 use crate::util::write_atomic;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use graphviz_rust::cmd::Format;
-use std::io::{IsTerminal, Write};
+use rayon::prelude::*;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 /// Entities carried by the HTML page by default.
 const HTML_ENTITIES: usize = 400;
+
+/// Papers up to which `--exports auto` (the default) writes GraphML and node-link JSON too.
+const AUTO_FULL_EXPORTS: usize = 250_000;
 
 /// The example page shipped with paperkg, used by `paperkg run` when no input is given.
 pub const EXAMPLE_PAGE: &str = include_str!("../../examples/trending-papers.txt");
@@ -42,6 +48,9 @@ enum Command {
     Run(RunArgs),
     /// Extract mentions per paper and write the JSON Lines contract (stdout by default).
     Extract(ExtractArgs),
+    /// Build the graph and all outputs from `paperkg extract` JSON Lines parts (e.g. written
+    /// by many `paperkg extract -` mappers under Spark, Hadoop Streaming or GNU parallel).
+    Build(BuildArgs),
     /// Work with rule files.
     Rules {
         #[command(subcommand)]
@@ -137,6 +146,13 @@ struct InputArgs {
 struct RunArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// What `run` and `build` write, and how the graph is built.
+#[derive(Args, Debug)]
+struct OutputArgs {
     /// Output folder.
     #[arg(long, short, default_value = "output")]
     output: PathBuf,
@@ -149,8 +165,61 @@ struct RunArgs {
     /// Steps around the focus entity.
     #[arg(long, default_value_t = 2)]
     depth: usize,
+    /// Outputs to write, comma-separated: json, dot, svg, html, neo4j, graphml, nodelink,
+    /// `all`, or `auto` (all, but GraphML and node-link JSON only up to 250,000 papers:
+    /// beyond, they are gigabytes; make them with `paperkg export`). graph.json is always
+    /// written (queries read it).
+    #[arg(long, value_delimiter = ',', default_value = "auto")]
+    exports: Vec<Output>,
+    /// Print how long each stage took on stderr.
+    #[arg(long)]
+    timings: bool,
     #[command(flatten)]
     graph: GraphArgs,
+}
+
+/// One output of `run` / `build`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// Everything, except GraphML and node-link JSON above 250,000 papers.
+    Auto,
+    /// Everything below.
+    All,
+    /// graph.json (always written).
+    Json,
+    /// graph.dot.
+    Dot,
+    /// graph.svg (needs Graphviz).
+    Svg,
+    /// graph.html.
+    Html,
+    /// neo4j/ import folder.
+    Neo4j,
+    /// graph.graphml.
+    Graphml,
+    /// graph.nodelink.json.
+    Nodelink,
+}
+
+#[derive(Args, Debug)]
+struct BuildArgs {
+    /// `paperkg extract` outputs (JSON Lines, optionally gzip-compressed), read in the order
+    /// given; a folder stands for its `part-*` files in name order (as Spark and Hadoop
+    /// write them: part-00000, part-00001, …), so papers keep the order of the input.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Rules directory, for the entity types and their styles (default: ./rules, else the
+    /// rules shipped with paperkg). Use the rules the parts were extracted with.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress display.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 #[derive(Args, Debug, Clone, Copy)]
@@ -300,6 +369,7 @@ pub fn run() -> Result<i32> {
         Command::Run(a) => cmd_run(a),
         Command::Extract(a) => cmd_extract(a),
         Command::Explain(a) => cmd_explain(a),
+        Command::Build(a) => cmd_build(a),
         Command::Rules {
             command: RulesCommand::Check { dir },
         } => cmd_rules_check(&dir),
@@ -497,64 +567,194 @@ struct PassStats {
     duplicates: u64,
 }
 
-/// Streams the inputs through extraction in parallel batches, calling `sink` with each
-/// extraction in input order.
-fn extract_stream(
-    a: &InputArgs,
-    rules: &RuleSet,
-    mut sink: impl FnMut(Extraction) -> Result<()>,
-) -> Result<PassStats> {
-    const BATCH: usize = 4096;
-    let (inputs, _tmp) = resolve_inputs(a)?;
-    let records = corpus::read_inputs(&inputs, &read_options(a))?;
-    let progress = progress_bar(a.quiet);
-    let mut stats = PassStats::default();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut flush = |batch: &mut Vec<corpus::Paper>, stats: &mut PassStats| -> Result<()> {
-        for ex in extract::extract_batch(rules, batch) {
-            sink(ex)?;
-        }
-        stats.papers += batch.len() as u64;
-        if let Some(pb) = &progress {
-            pb.set_position(stats.papers);
-        }
-        batch.clear();
-        Ok(())
-    };
-    for rec in records {
-        match rec? {
-            Record::Paper(p) => {
-                if p.duplicate_of.is_some() {
-                    stats.duplicates += 1;
-                }
-                batch.push(p);
+/// Papers per batch handed to the extraction workers: enough that the end of a batch (one
+/// worker finishing its last papers while the other has none left) is a small share of
+/// it, few enough that the batches in flight stay a few megabytes.
+const BATCH: usize = 2048;
+/// Batches queued between two stages of the pipeline.
+const QUEUE: usize = 2;
+
+/// Runs `source → map → sink` as a pipeline of three stages that overlap: a reader
+/// thread pulls items from `source` into batches of [`BATCH`], the rayon pool maps each
+/// batch in parallel (order kept), and the calling thread feeds the results to `sink` in
+/// input order. Bounded queues between the stages keep memory at a few batches whatever
+/// the input size, while the reader runs ahead of the workers and the sink behind them.
+///
+/// Returns the source after it is exhausted (so the caller can read counts it kept) and
+/// the number of items mapped. The first error (source, map or sink) ends the run.
+fn pipeline<S, I, T>(
+    source: S,
+    map: impl Fn(I) -> Result<T> + Sync,
+    mut sink: impl FnMut(T) -> Result<()>,
+    mut on_batch: impl FnMut(u64),
+) -> Result<(S, u64)>
+where
+    S: Iterator<Item = Result<I>> + Send,
+    I: Send,
+    T: Send,
+{
+    std::thread::scope(|scope| {
+        let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<I>>(QUEUE);
+        let (out_tx, out_rx) = mpsc::sync_channel::<Vec<Result<T>>>(QUEUE);
+        let reader = scope.spawn(move || -> Result<S> {
+            let mut source = source;
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in source.by_ref() {
+                batch.push(item?);
                 if batch.len() == BATCH {
-                    flush(&mut batch, &mut stats)?;
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if batch_tx.send(full).is_err() {
+                        break; // the sink stopped: its error is reported
+                    }
                 }
             }
-            Record::Reject(r) => stats.rejects.push(r),
+            if !batch.is_empty() {
+                let _ = batch_tx.send(batch);
+            }
+            Ok(source)
+        });
+        let map = &map;
+        let workers = scope.spawn(move || {
+            for batch in batch_rx {
+                let out: Vec<Result<T>> = batch.into_par_iter().map(map).collect();
+                if out_tx.send(out).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut done = 0u64;
+        let mut failed = None;
+        'outer: for out in out_rx.iter() {
+            for t in out {
+                if let Err(e) = t.and_then(&mut sink) {
+                    failed = Some(e);
+                    break 'outer;
+                }
+                done += 1;
+            }
+            on_batch(done);
         }
-    }
-    flush(&mut batch, &mut stats)?;
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
-    Ok(stats)
+        drop(out_rx);
+        let joined = workers.join();
+        let source = reader.join();
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if joined.is_err() {
+            anyhow::bail!("an extraction worker panicked");
+        }
+        match source {
+            Ok(r) => Ok((r?, done)),
+            Err(_) => anyhow::bail!("the input reader panicked"),
+        }
+    })
 }
 
-fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
+/// The records of the inputs as papers, keeping rejects and duplicate counts aside.
+struct PaperSource {
+    records: corpus::Records,
+    rejects: Vec<Reject>,
+    duplicates: u64,
+}
+
+impl Iterator for PaperSource {
+    type Item = Result<Paper>;
+    fn next(&mut self) -> Option<Result<Paper>> {
+        loop {
+            match self.records.next()? {
+                Err(e) => return Some(Err(e.into())),
+                Ok(Record::Reject(r)) => self.rejects.push(r),
+                Ok(Record::Paper(p)) => {
+                    if p.duplicate_of.is_some() {
+                        self.duplicates += 1;
+                    }
+                    return Some(Ok(p));
+                }
+            }
+        }
     }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {pos} papers  {per_sec}  elapsed {elapsed_precise}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    Some(pb)
+}
+
+/// Streams the inputs through extraction in parallel batches, mapping each extraction
+/// with `map` on the workers too and calling `sink` with the results in input order.
+fn extract_stream<T: Send>(
+    a: &InputArgs,
+    rules: &RuleSet,
+    map: impl Fn(Extraction) -> Result<T> + Sync,
+    sink: impl FnMut(T) -> Result<()>,
+) -> Result<PassStats> {
+    let (inputs, _tmp) = resolve_inputs(a)?;
+    let records = corpus::read_inputs(&inputs, &read_options(a))?;
+    let progress = Progress::new(a.quiet, records.total_bytes(), records.bytes_read());
+    let source = PaperSource {
+        records,
+        rejects: Vec::new(),
+        duplicates: 0,
+    };
+    let (source, papers) = pipeline(
+        source,
+        |p: Paper| map(extract::extract(rules, &p)),
+        sink,
+        |n| progress.update(n),
+    )?;
+    progress.finish();
+    Ok(PassStats {
+        papers,
+        rejects: source.rejects,
+        duplicates: source.duplicates,
+    })
+}
+
+/// The progress display on stderr: papers, papers/s and elapsed time; with the input size
+/// known (files, not stdin), bytes read of the total and the time left. Off with
+/// `--quiet` and when stderr is not a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    bytes: Arc<AtomicU64>,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(quiet: bool, total: Option<u64>, bytes: Arc<AtomicU64>) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let (pb, template) = match total {
+                Some(t) => (
+                    indicatif::ProgressBar::new(t),
+                    "{spinner} {msg}  {wide_bar} {bytes}/{total_bytes}  elapsed {elapsed_precise}  ETA {eta}",
+                ),
+                None => (
+                    indicatif::ProgressBar::new_spinner(),
+                    "{spinner} {msg}  {bytes} read  elapsed {elapsed_precise}",
+                ),
+            };
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            pb.enable_steady_tick(Duration::from_millis(200));
+            pb
+        });
+        Progress {
+            bar,
+            bytes,
+            started: Instant::now(),
+        }
+    }
+
+    /// Shows `done` items processed (called after each batch).
+    fn update(&self, done: u64) {
+        if let Some(pb) = &self.bar {
+            let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+            pb.set_position(self.bytes.load(Ordering::Relaxed));
+            pb.set_message(format!("{done} papers  {:.0} papers/s", done as f64 / secs));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = &self.bar {
+            pb.finish_and_clear();
+        }
+    }
 }
 
 fn write_rejects(path: &Path, rejects: &[Reject]) -> Result<()> {
@@ -582,58 +782,270 @@ fn prepare_output_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Stage timings for `--timings`, printed on stderr.
+struct Timings {
+    on: bool,
+    last: Instant,
+    lines: Vec<String>,
+}
+
+impl Timings {
+    fn new(on: bool) -> Self {
+        Timings {
+            on,
+            last: Instant::now(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Records the time since the previous mark under `stage`.
+    fn mark(&mut self, stage: &str) {
+        let now = Instant::now();
+        if self.on {
+            self.lines.push(format!(
+                "  {stage:<28} {:>8.3}s",
+                (now - self.last).as_secs_f64()
+            ));
+        }
+        self.last = now;
+    }
+
+    fn print(&self) {
+        if self.on {
+            eprintln!("timings:\n{}", self.lines.join("\n"));
+        }
+    }
+}
+
 fn cmd_run(a: RunArgs) -> Result<i32> {
     let started = Instant::now();
+    let mut t = Timings::new(a.out.timings);
     set_threads(a.input.threads)?;
     let rules = load_rules(&a.input.rules)?;
-    prepare_output_dir(&a.output)?;
-    let types: Vec<String> = rules
+    prepare_output_dir(&a.out.output)?;
+    t.mark("load rules");
+    let mut norm = Normalizer::new(&type_names(&rules));
+    let stats = extract_stream(
+        &a.input,
+        &rules,
+        |ex| Ok(Prepared::new(ex)),
+        |p| {
+            norm.add_prepared(p);
+            Ok(())
+        },
+    )?;
+    t.mark("read + extract + normalize");
+    finish_graph(norm, &rules, &a.out, &stats, started, t)
+}
+
+fn type_names(rules: &RuleSet) -> Vec<String> {
+    rules
         .entity_types()
         .iter()
         .map(|t| t.name.clone())
-        .collect();
-    let mut norm = Normalizer::new(&types);
-    let stats = extract_stream(&a.input, &rules, |ex| {
-        norm.add(&ex);
-        Ok(())
-    })?;
-    let mut g = KnowledgeGraph::build(norm.finish(), rules.entity_types(), &a.graph.into());
-    g.mark_broad(rules.broad_names());
+        .collect()
+}
 
-    let out = &a.output;
-    write_rejects(&out.join("rejects.jsonl"), &stats.rejects)?;
-    export::json::write_graph(&g, &out.join("graph.json"))?;
-    let view = View::select(
-        &g,
-        &ViewSpec {
-            top: Some(a.top),
-            focus: a.focus.clone(),
-            depth: a.depth,
-            ..ViewSpec::default()
-        },
-    )?;
-    let dot_text = dot::render_dot(&g, &view);
-    let dot_path = out.join("graph.dot");
-    write_atomic(&dot_path, |w| w.write_all(dot_text.as_bytes()))
-        .with_context(|| format!("writing {}", dot_path.display()))?;
-    let svg_note = if dot::graphviz_available() {
-        // The picture is a convenience: a Graphviz failure is reported, not fatal.
-        match dot::render_to(&dot_text, Format::Svg, &out.join("graph.svg")) {
-            Ok(()) => format!("{}", out.join("graph.svg").display()),
-            Err(e) => format!("(no graph.svg: {e})"),
+/// Reads `paperkg extract` parts: folders expand to their `part-*` files in name order.
+fn part_files(parts: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in parts {
+        if p.is_dir() {
+            let mut in_dir: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("reading folder {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && f.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with("part-"))
+                })
+                .collect();
+            in_dir.sort();
+            anyhow::ensure!(!in_dir.is_empty(), "{} has no part-* files", p.display());
+            files.extend(in_dir);
+        } else {
+            anyhow::ensure!(p.is_file(), "{} is not a file", p.display());
+            files.push(p.clone());
         }
-    } else {
-        format!("(no graph.svg: {})", dot::INSTALL_HINT)
-    };
-    export::neo4j::write_neo4j(&g, &out.join("neo4j"))?;
-    export::graphml::write_graphml(&g, &out.join("graph.graphml"))?;
-    export::graphml::write_node_link(&g, &out.join("graph.nodelink.json"))?;
-    let start = match &a.focus {
-        Some(q) => Some(query::resolve_entity(&g, q)?),
-        None => None,
-    };
-    export::html::write_html(&g, &out.join("graph.html"), HTML_ENTITIES, start)?;
+    }
+    Ok(files)
+}
 
+/// The lines of the part files one after the other, with file name and line number.
+struct PartLines {
+    files: std::vec::IntoIter<PathBuf>,
+    current: Option<(String, Box<dyn BufRead + Send>, u64)>,
+    bytes: Arc<AtomicU64>,
+}
+
+/// One line of a part, to be parsed on a worker.
+struct PartLine {
+    file: String,
+    line: u64,
+    text: String,
+}
+
+impl Iterator for PartLines {
+    type Item = Result<PartLine>;
+    fn next(&mut self) -> Option<Result<PartLine>> {
+        loop {
+            let Some((name, reader, line)) = self.current.as_mut() else {
+                let path = self.files.next()?;
+                let opened = match std::fs::File::open(&path) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        return Some(Err(
+                            anyhow::Error::new(e).context(format!("opening {}", path.display()))
+                        ))
+                    }
+                };
+                let counted = CountingRead {
+                    inner: opened,
+                    bytes: self.bytes.clone(),
+                };
+                let gz = path.extension().is_some_and(|e| e == "gz");
+                let reader: Box<dyn BufRead + Send> = if gz {
+                    Box::new(std::io::BufReader::with_capacity(
+                        1 << 18,
+                        flate2::read::MultiGzDecoder::new(std::io::BufReader::new(counted)),
+                    ))
+                } else {
+                    Box::new(std::io::BufReader::with_capacity(1 << 18, counted))
+                };
+                self.current = Some((path.display().to_string(), reader, 0));
+                continue;
+            };
+            let mut text = String::new();
+            match reader.read_line(&mut text) {
+                Ok(0) => self.current = None,
+                Ok(_) => {
+                    *line += 1;
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    return Some(Ok(PartLine {
+                        file: name.clone(),
+                        line: *line,
+                        text,
+                    }));
+                }
+                Err(e) => {
+                    let e = anyhow::Error::new(e).context(format!("reading {name}"));
+                    self.current = None;
+                    self.files = Vec::new().into_iter();
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+/// Adds the bytes read to a shared counter (for the progress display).
+struct CountingRead<R> {
+    inner: R,
+    bytes: Arc<AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn cmd_build(a: BuildArgs) -> Result<i32> {
+    let started = Instant::now();
+    let mut t = Timings::new(a.out.timings);
+    set_threads(a.threads)?;
+    let rules = load_rules(&a.rules)?;
+    let files = part_files(&a.parts)?;
+    prepare_output_dir(&a.out.output)?;
+    t.mark("load rules");
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let progress = Progress::new(a.quiet, Some(total), bytes.clone());
+    let source = PartLines {
+        files: files.into_iter(),
+        current: None,
+        bytes,
+    };
+    let mut norm = Normalizer::new(&type_names(&rules));
+    // Each mapper made ids unique within its part; ids are made unique across parts here,
+    // in paper order, as a single `run` over the whole input would have.
+    let mut ids = IdAssigner::new();
+    let mut duplicates = 0u64;
+    let (_, papers) = pipeline(
+        source,
+        |l: PartLine| {
+            let ex: Extraction = serde_json::from_str(&l.text).with_context(|| {
+                format!(
+                    "{}:{}: not a `paperkg extract` line (JSON Lines contract)",
+                    l.file, l.line
+                )
+            })?;
+            Ok(Prepared::new(ex))
+        },
+        |mut p| {
+            let (id, dup) = ids.assign(p.id().to_string());
+            if dup.is_some() {
+                duplicates += 1;
+                p.set_id(id);
+            }
+            norm.add_prepared(p);
+            Ok(())
+        },
+        |n| progress.update(n),
+    )?;
+    progress.finish();
+    t.mark("read parts + normalize");
+    let stats = PassStats {
+        papers,
+        rejects: Vec::new(),
+        duplicates,
+    };
+    finish_graph(norm, &rules, &a.out, &stats, started, t)
+}
+
+/// Builds the graph from the normalized corpus, writes the outputs and prints the summary
+/// (shared by `run` and `build`).
+fn finish_graph(
+    norm: Normalizer,
+    rules: &RuleSet,
+    o: &OutputArgs,
+    stats: &PassStats,
+    started: Instant,
+    mut t: Timings,
+) -> Result<i32> {
+    let normalized = norm.finish();
+    t.mark("normalize (merge)");
+    let mut steps: Vec<(String, Instant)> = Vec::new();
+    let mut g = KnowledgeGraph::build_timed(
+        normalized,
+        rules.entity_types(),
+        &o.graph.into(),
+        &mut |step| steps.push((step.to_string(), Instant::now())),
+    );
+    g.mark_broad(rules.broad_names());
+    let mut last = t.last;
+    for (step, at) in steps {
+        if t.on {
+            t.lines.push(format!(
+                "    {step:<26} {:>8.3}s",
+                (at - last).as_secs_f64()
+            ));
+        }
+        last = at;
+    }
+    t.mark("graph + scores");
+    let written = write_outputs(&g, o, stats, &mut t)?;
+
+    let out = &o.output;
     let mut s = String::new();
     use std::fmt::Write as _;
     let _ = writeln!(
@@ -676,13 +1088,11 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
         );
     }
     let _ = writeln!(s, "written to {}:", out.display());
-    let _ = writeln!(
-        s,
-        "  graph.json, graph.dot, graph.graphml, graph.nodelink.json, graph.html, rejects.jsonl,"
-    );
-    let _ = writeln!(s, "  neo4j/ (CSV files, import.sh, load.cypher)");
-    let _ = writeln!(s, "  {svg_note}");
+    for line in written {
+        let _ = writeln!(s, "  {line}");
+    }
     let _ = writeln!(s, "time: {:.2}s", started.elapsed().as_secs_f64());
+    t.print();
     print_out(&s)?;
     Ok(0)
 }
@@ -706,19 +1116,177 @@ fn cmd_explain(a: ExplainArgs) -> Result<i32> {
     Ok(1)
 }
 
+/// Writes the selected outputs, independent ones in parallel; returns the summary lines
+/// listing what was written.
+fn write_outputs(
+    g: &KnowledgeGraph,
+    o: &OutputArgs,
+    stats: &PassStats,
+    t: &mut Timings,
+) -> Result<Vec<String>> {
+    let out = &o.output;
+    let auto = o.exports.contains(&Output::Auto);
+    let big = |x: Output| matches!(x, Output::Graphml | Output::Nodelink);
+    let want = |x: Output| {
+        o.exports.contains(&Output::All)
+            || o.exports.contains(&x)
+            || (auto && (!big(x) || g.papers.len() <= AUTO_FULL_EXPORTS))
+    };
+    // The view and the focus entity are checked first, so a bad --focus fails before
+    // anything is written.
+    let view = if want(Output::Dot) || want(Output::Svg) {
+        Some(View::select(
+            g,
+            &ViewSpec {
+                top: Some(o.top),
+                focus: o.focus.clone(),
+                depth: o.depth,
+                ..ViewSpec::default()
+            },
+        )?)
+    } else {
+        None
+    };
+    let start = match &o.focus {
+        Some(q) if want(Output::Html) => Some(query::resolve_entity(g, q)?),
+        _ => None,
+    };
+    let svg_possible = want(Output::Svg) && dot::graphviz_available();
+
+    type Job<'a> = Box<dyn FnOnce() -> Result<()> + Send + 'a>;
+    let mut jobs: Vec<(&str, Job)> = Vec::new();
+    jobs.push((
+        "rejects.jsonl",
+        Box::new(|| write_rejects(&out.join("rejects.jsonl"), &stats.rejects)),
+    ));
+    jobs.push((
+        "graph.json",
+        Box::new(|| Ok(export::json::write_graph(g, &out.join("graph.json"))?)),
+    ));
+    if let Some(view) = &view {
+        let want_dot = want(Output::Dot);
+        jobs.push((
+            "graph.dot / graph.svg",
+            Box::new(move || {
+                let dot_text = dot::render_dot(g, view);
+                if want_dot {
+                    let dot_path = out.join("graph.dot");
+                    write_atomic(&dot_path, |w| w.write_all(dot_text.as_bytes()))
+                        .with_context(|| format!("writing {}", dot_path.display()))?;
+                }
+                // The picture is a convenience: a Graphviz failure is reported, not fatal.
+                if svg_possible {
+                    if let Err(e) = dot::render_to(&dot_text, Format::Svg, &out.join("graph.svg")) {
+                        eprintln!("paperkg: warning: no graph.svg: {e}");
+                    }
+                }
+                Ok(())
+            }),
+        ));
+    }
+    if want(Output::Neo4j) {
+        jobs.push((
+            "neo4j/",
+            Box::new(|| Ok(export::neo4j::write_neo4j(g, &out.join("neo4j"))?)),
+        ));
+    }
+    if want(Output::Graphml) {
+        jobs.push((
+            "graph.graphml",
+            Box::new(|| {
+                Ok(export::graphml::write_graphml(
+                    g,
+                    &out.join("graph.graphml"),
+                )?)
+            }),
+        ));
+    }
+    if want(Output::Nodelink) {
+        jobs.push((
+            "graph.nodelink.json",
+            Box::new(|| {
+                Ok(export::graphml::write_node_link(
+                    g,
+                    &out.join("graph.nodelink.json"),
+                )?)
+            }),
+        ));
+    }
+    if want(Output::Html) {
+        jobs.push((
+            "graph.html",
+            Box::new(move || {
+                Ok(export::html::write_html(
+                    g,
+                    &out.join("graph.html"),
+                    HTML_ENTITIES,
+                    start,
+                )?)
+            }),
+        ));
+    }
+    // Largest first, so the long jobs start early and the small ones fill in.
+    let results: Vec<(&str, Duration, Result<()>)> = jobs
+        .into_par_iter()
+        .map(|(name, job)| {
+            let t0 = Instant::now();
+            let r = job();
+            (name, t0.elapsed(), r)
+        })
+        .collect();
+    for (name, took, r) in results {
+        r?;
+        if t.on {
+            t.lines
+                .push(format!("    {name:<26} {:>8.3}s", took.as_secs_f64()));
+        }
+    }
+    t.mark("write outputs (parallel)");
+
+    let mut files = vec!["graph.json"];
+    for (x, name) in [
+        (Output::Dot, "graph.dot"),
+        (Output::Graphml, "graph.graphml"),
+        (Output::Nodelink, "graph.nodelink.json"),
+        (Output::Html, "graph.html"),
+    ] {
+        if want(x) {
+            files.push(name);
+        }
+    }
+    files.push("rejects.jsonl");
+    let mut lines = vec![format!("{},", files.join(", "))];
+    if want(Output::Neo4j) {
+        lines.push("neo4j/ (CSV files, import.sh, load.cypher)".into());
+    }
+    if auto && g.papers.len() > AUTO_FULL_EXPORTS {
+        lines.push(format!(
+            "(not written at {} papers: graph.graphml, graph.nodelink.json; `--exports all`, or `paperkg export --format graphml|json`)",
+            g.papers.len()
+        ));
+    }
+    if svg_possible {
+        lines.push(format!("{}", out.join("graph.svg").display()));
+    } else if want(Output::Svg) {
+        lines.push(format!("(no graph.svg: {})", dot::INSTALL_HINT));
+    }
+    Ok(lines)
+}
+
 fn cmd_extract(a: ExtractArgs) -> Result<i32> {
     set_threads(a.input.threads)?;
     let rules = load_rules(&a.input.rules)?;
-    let write_one = |w: &mut dyn Write, ex: &Extraction| -> Result<()> {
-        serde_json::to_writer(&mut *w, ex)?;
-        w.write_all(b"\n")?;
-        Ok(())
+    // Each extraction is serialized on the workers; the writer only copies bytes.
+    let to_line = |ex: Extraction| -> Result<Vec<u8>> {
+        let mut line = serde_json::to_vec(&ex)?;
+        line.push(b'\n');
+        Ok(line)
     };
     let stats = match &a.output {
         Some(path) => {
             let mut outcome: Option<Result<PassStats>> = None;
             let written = write_atomic(path, |w| {
-                let r = extract_stream(&a.input, &rules, |ex| write_one(w, &ex));
+                let r = extract_stream(&a.input, &rules, to_line, |line| Ok(w.write_all(&line)?));
                 let failed = r.is_err();
                 outcome = Some(r);
                 if failed {
@@ -736,7 +1304,7 @@ fn cmd_extract(a: ExtractArgs) -> Result<i32> {
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let stats = extract_stream(&a.input, &rules, |ex| write_one(&mut w, &ex))?;
+            let stats = extract_stream(&a.input, &rules, to_line, |line| Ok(w.write_all(&line)?))?;
             w.flush()?;
             stats
         }

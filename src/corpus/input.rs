@@ -5,6 +5,8 @@ use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Read buffer size for the decoded stream.
 const BUF_SIZE: usize = 256 * 1024;
@@ -35,13 +37,30 @@ pub struct Opened {
     pub early_error: Option<io::Error>,
 }
 
+/// Counts the raw (possibly compressed) bytes read from an input into a shared counter,
+/// so a progress display can compare them with the file sizes.
+struct Counting<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Opens `path` (or stdin for `-`), decompresses gzip when the name ends in `.gz` or the
 /// content starts with the gzip magic bytes, skips a UTF-8 BOM and decides the format:
 /// `forced` if given, else from the extension (after `.gz`), else from the content.
+/// Every raw byte read is added to `counter` when one is given.
 pub fn open(
     path: &Path,
     forced: Option<InputFormat>,
     fields: &FieldMap,
+    counter: Option<Arc<AtomicU64>>,
 ) -> Result<Opened, CorpusError> {
     let name = display_name(path);
     let io_err = |source: io::Error| CorpusError::Io {
@@ -59,6 +78,13 @@ pub fn open(
             });
         }
         Box::new(File::open(path).map_err(io_err)?)
+    };
+    let raw: Box<dyn Read + Send> = match counter {
+        Some(counter) => Box::new(Counting {
+            inner: raw,
+            counter,
+        }),
+        None => raw,
     };
 
     let mut raw = raw;

@@ -55,6 +55,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 /// Where a record came from: the input file as given (`-` is shown as `<stdin>`) and the
 /// 1-based line its record starts on.
@@ -179,8 +181,17 @@ pub enum CorpusError {
 pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Records, CorpusError> {
     let mut pending = VecDeque::with_capacity(inputs.len());
     let mut stdin_used = false;
+    let bytes = Arc::new(AtomicU64::new(0));
+    let mut total_bytes = Some(0u64);
     for path in inputs {
-        let opened = input::open(path, opts.format, &opts.fields)?;
+        let stdin = input::is_stdin(path);
+        // Standard input is read from here on, so its bytes count now; files are reopened.
+        let counter = stdin.then(|| bytes.clone());
+        let opened = input::open(path, opts.format, &opts.fields, counter)?;
+        total_bytes = match (total_bytes, stdin) {
+            (Some(t), false) => std::fs::metadata(path).ok().map(|m| t + m.len()),
+            _ => None,
+        };
         let format = opened.format;
         let reader = reader_for(opened, opts)?;
         if input::is_stdin(path) {
@@ -203,13 +214,31 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Records, Co
             opts: opts.clone(),
             ids: IdAssigner::new(),
             done: false,
+            bytes: bytes.clone(),
         }),
+        bytes,
+        total_bytes,
     })
 }
 
 /// The stream of records returned by [`read_inputs`]; an `Err` item ends the stream.
 pub struct Records {
     inner: Box<dyn Iterator<Item = Result<Record, CorpusError>> + Send>,
+    bytes: Arc<AtomicU64>,
+    total_bytes: Option<u64>,
+}
+
+impl Records {
+    /// A counter of the raw input bytes read so far (compressed bytes for gzip input),
+    /// shared with the stream so it can be watched from another thread while reading.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        self.bytes.clone()
+    }
+
+    /// The total size of the inputs in bytes, when known (not for standard input).
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.total_bytes
+    }
 }
 
 impl Iterator for Records {
@@ -308,14 +337,20 @@ struct Stream {
     opts: ReadOptions,
     ids: IdAssigner,
     done: bool,
+    bytes: Arc<AtomicU64>,
 }
 
 impl Stream {
     fn open_next(&mut self) -> Option<Result<FileReader, CorpusError>> {
         Some(match self.pending.pop_front()? {
             Pending::Ready(r) => Ok(r),
-            Pending::Path(path, format) => input::open(&path, Some(format), &self.opts.fields)
-                .and_then(|opened| reader_for(opened, &self.opts)),
+            Pending::Path(path, format) => input::open(
+                &path,
+                Some(format),
+                &self.opts.fields,
+                Some(self.bytes.clone()),
+            )
+            .and_then(|opened| reader_for(opened, &self.opts)),
         })
     }
 }

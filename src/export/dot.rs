@@ -87,7 +87,7 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
         attr("fontname", "Helvetica"),
         attr("layout", if large { "sfdp" } else { "neato" }),
         attr("overlap", "false"),
-        attr("splines", "true"),
+        attr("splines", "true"), // straight lines when the view has many edges, see below
         attr("outputorder", "edgesfirst"),
         attr("bgcolor", "white"),
     ])));
@@ -245,12 +245,28 @@ pub fn to_dot(g: &KnowledgeGraph, view: &View) -> Graph {
             ));
         }
     }
+    // Routing curved edges around nodes costs Graphviz seconds for a few hundred edges (the
+    // top-50 view of a large corpus has ~500) and adds little there: the edges are drawn
+    // under the nodes. Past that size they are straight lines, rendered in milliseconds.
+    let edges = stmts.iter().filter(|s| matches!(s, Stmt::Edge(_))).count();
+    if edges > MAX_ROUTED_EDGES {
+        if let Some(Stmt::GAttribute(GraphAttributes::Graph(attrs))) = stmts.first_mut() {
+            for a in attrs.iter_mut() {
+                if a.0 == Id::Plain("splines".into()) {
+                    a.1 = quote("false");
+                }
+            }
+        }
+    }
     Graph::Graph {
         id: Id::Plain("paperkg".into()),
         strict: false,
         stmts,
     }
 }
+
+/// Most edges for which a view's edges are routed as splines around the nodes.
+pub const MAX_ROUTED_EDGES: usize = 150;
 
 /// The DOT text of a view.
 pub fn render_dot(g: &KnowledgeGraph, view: &View) -> String {

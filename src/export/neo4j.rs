@@ -9,7 +9,7 @@
 //! `--multiline-fields=true`, which `import.sh` passes). A `;` inside an array element
 //! would split it, so it is written as `,` there.
 
-use super::{io_err, ExportError};
+use super::{io_err, write_chunks, ExportError};
 use crate::graph::{capitalize, KnowledgeGraph};
 use crate::util::write_atomic;
 use std::fs;
@@ -25,27 +25,73 @@ pub const REL_FILES: [(&str, &str); 3] = [
 ];
 
 fn array(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    items
-        .into_iter()
-        .map(|s| s.as_ref().replace(';', ","))
-        .collect::<Vec<_>>()
-        .join(";")
+    let mut out = String::new();
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&s.as_ref().replace(';', ","));
+    }
+    out
 }
 
-fn write_csv(
+/// One CSV row under construction: fields are added to a csv writer over the chunk's
+/// buffer, numbers formatted through one reused string.
+struct Row<'w, 'b> {
+    out: &'w mut csv::Writer<&'b mut Vec<u8>>,
+    num: String,
+}
+
+impl Row<'_, '_> {
+    fn field(&mut self, s: &str) {
+        // Writing into memory cannot fail.
+        let _ = self.out.write_field(s);
+    }
+    fn num(&mut self, x: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        self.num.clear();
+        let _ = write!(self.num, "{x}");
+        let _ = self.out.write_field(self.num.as_bytes());
+    }
+    fn end(&mut self) {
+        let _ = self.out.write_record(None::<&[u8]>);
+    }
+}
+
+/// Writes one CSV file: the header, then a row per item rendered by `row` (in parallel
+/// chunks, see [`write_chunks`]). Quoting is decided per field, so chunks join into the
+/// same bytes as one writer would produce.
+fn write_csv<T: Sync>(
     path: &Path,
     header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
+    items: &[T],
+    row: impl Fn(&mut Row, &T) + Sync,
 ) -> Result<(), ExportError> {
+    let builder = || {
+        let mut b = csv::WriterBuilder::new();
+        b.terminator(csv::Terminator::Any(b'\n'));
+        b
+    };
     write_atomic(path, |w| {
-        let mut out = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(w);
-        out.write_record(header).map_err(std::io::Error::other)?;
-        for r in rows {
-            out.write_record(&r).map_err(std::io::Error::other)?;
+        let mut head = Vec::new();
+        {
+            let mut out = builder().from_writer(&mut head);
+            out.write_record(header).map_err(std::io::Error::other)?;
+            out.flush()?;
         }
-        out.flush()
+        w.write_all(&head)?;
+        write_chunks(w, items, |buf, _, chunk| {
+            let mut out = builder().from_writer(buf);
+            let mut r = Row {
+                out: &mut out,
+                num: String::new(),
+            };
+            for item in chunk {
+                row(&mut r, item);
+                r.end();
+            }
+            let _ = out.flush();
+        })
     })
     .map_err(io_err(path))
 }
@@ -56,10 +102,21 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
     write_csv(
         &dir.join("papers.csv"),
         &["paperId:ID(Paper)", "title", ":LABEL"],
-        g.papers
-            .iter()
-            .map(|p| vec![p.id.clone(), p.title.clone(), "Paper".into()]),
+        &g.papers,
+        |r, p| {
+            r.field(&p.id);
+            r.field(&p.title);
+            r.field("Paper");
+        },
     )?;
+    let labels: std::collections::HashMap<&str, String> = g
+        .entities
+        .iter()
+        .map(|e| e.etype.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|t| (t, format!("Entity;{}", g.type_style(t).label)))
+        .collect();
     write_csv(
         &dir.join("entities.csv"),
         &[
@@ -74,23 +131,22 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
             "community:int",
             ":LABEL",
         ],
-        g.entities.iter().map(|e| {
-            vec![
-                e.id.clone(),
-                e.name.clone(),
-                e.etype.clone(),
-                array(&e.aliases),
-                e.papers.to_string(),
-                e.mentions.to_string(),
-                e.idf.to_string(),
-                e.pagerank.to_string(),
-                e.community.to_string(),
-                format!("Entity;{}", g.type_style(&e.etype).label),
-            ]
-        }),
+        &g.entities,
+        |r, e| {
+            r.field(&e.id);
+            r.field(&e.name);
+            r.field(&e.etype);
+            r.field(&array(&e.aliases));
+            r.num(e.papers);
+            r.num(e.mentions);
+            r.num(e.idf);
+            r.num(e.pagerank);
+            r.num(e.community);
+            r.field(&labels[e.etype.as_str()]);
+        },
     )?;
-    let pid = |i: u32| g.papers[i as usize].id.clone();
-    let eid = |i: u32| g.entities[i as usize].id.clone();
+    let pid = |i: u32| g.papers[i as usize].id.as_str();
+    let eid = |i: u32| g.entities[i as usize].id.as_str();
     write_csv(
         &dir.join("mentions.csv"),
         &[
@@ -100,22 +156,14 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
             "role",
             ":TYPE",
         ],
-        g.mentions.iter().map(|m| {
-            vec![
-                pid(m.paper),
-                eid(m.entity),
-                m.count.to_string(),
-                m.role
-                    .map(|r| {
-                        serde_json::to_value(r)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default()
-                    })
-                    .unwrap_or_default(),
-                "MENTIONS".into(),
-            ]
-        }),
+        &g.mentions,
+        |r, m| {
+            r.field(pid(m.paper));
+            r.field(eid(m.entity));
+            r.num(m.count);
+            r.field(m.role.map(role_name).unwrap_or_default());
+            r.field("MENTIONS");
+        },
     )?;
     write_csv(
         &dir.join("paper_links.csv"),
@@ -126,15 +174,14 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
             "shared:string[]",
             ":TYPE",
         ],
-        g.paper_links.iter().map(|l| {
-            vec![
-                pid(l.a),
-                pid(l.b),
-                l.weight.to_string(),
-                array(l.shared.iter().map(|&e| eid(e))),
-                "SHARES_ENTITIES".into(),
-            ]
-        }),
+        &g.paper_links,
+        |r, l| {
+            r.field(pid(l.a));
+            r.field(pid(l.b));
+            r.num(l.weight);
+            r.field(&array(l.shared.iter().map(|&e| eid(e))));
+            r.field("SHARES_ENTITIES");
+        },
     )?;
     write_csv(
         &dir.join("cooccurrences.csv"),
@@ -145,15 +192,14 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
             "npmi:float",
             ":TYPE",
         ],
-        g.cooccurrences.iter().map(|c| {
-            vec![
-                eid(c.a),
-                eid(c.b),
-                c.papers.to_string(),
-                c.npmi.to_string(),
-                "CO_OCCURS_WITH".into(),
-            ]
-        }),
+        &g.cooccurrences,
+        |r, c| {
+            r.field(eid(c.a));
+            r.field(eid(c.b));
+            r.num(c.papers);
+            r.num(c.npmi);
+            r.field("CO_OCCURS_WITH");
+        },
     )?;
     let script = import_script();
     let sh = dir.join("import.sh");
@@ -166,6 +212,16 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
     let cypher = load_cypher(g);
     let cy = dir.join("load.cypher");
     write_atomic(&cy, |w| w.write_all(cypher.as_bytes())).map_err(io_err(&cy))
+}
+
+/// The role as written in the extraction contract ("proposed", "used", "evaluated-on").
+fn role_name(r: crate::extract::Role) -> &'static str {
+    use crate::extract::Role;
+    match r {
+        Role::Proposed => "proposed",
+        Role::Used => "used",
+        Role::EvaluatedOn => "evaluated-on",
+    }
 }
 
 fn import_script() -> String {

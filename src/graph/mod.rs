@@ -16,12 +16,12 @@ mod lookup;
 pub use lookup::{Lookup, UnknownEntity};
 
 use crate::extract::Role;
+use crate::normalize::hash::FastMap;
 use crate::normalize::Normalized;
 use crate::rules::EntityType;
 use petgraph::graph::{NodeIndex, UnGraph};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Version of the `graph.json` layout; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
@@ -141,6 +141,16 @@ pub enum EdgeRef {
 impl KnowledgeGraph {
     /// Builds the graph and all scores from the normalized corpus.
     pub fn build(norm: Normalized, types: &[EntityType], opts: &GraphOptions) -> Self {
+        Self::build_timed(norm, types, opts, &mut |_| {})
+    }
+
+    /// [`build`](Self::build), calling `mark(step)` at the end of each step (for timings).
+    pub fn build_timed(
+        norm: Normalized,
+        types: &[EntityType],
+        opts: &GraphOptions,
+        mark: &mut dyn FnMut(&str),
+    ) -> Self {
         let n_papers = norm.papers.len();
         let n_entities = norm.entities.len();
         let n = n_papers.max(1) as f64;
@@ -161,13 +171,15 @@ impl KnowledgeGraph {
                 });
             }
         }
-        let paper_entities: Vec<Vec<u32>> = norm
-            .papers
-            .iter()
-            .map(|p| p.entities.iter().map(|e| e.0).collect())
-            .collect();
-        let paper_links = link_papers(&paper_entities, n_entities, &idf, opts);
-        let cooccurrences = cooccur(&paper_entities, &norm.entities, n_papers, opts);
+        let papers = Csr::from_rows(norm.papers.iter().map(|p| p.entities.iter().map(|e| e.0)));
+        let postings = papers.transpose(n_entities);
+        let paper_links = link_papers(&papers, &postings, &idf, opts);
+        drop((papers, postings));
+        mark("paper links");
+        let pair_lists = Csr::from_rows(norm.papers.iter().map(|p| pair_entities(&p.entities)));
+        let cooccurrences = cooccur(&pair_lists, &norm.entities, n_papers, opts);
+        drop(pair_lists);
+        mark("co-occurrences");
 
         let mut entities: Vec<EntityNode> = norm
             .entities
@@ -190,6 +202,7 @@ impl KnowledgeGraph {
         for (e, c) in entities.iter_mut().zip(communities) {
             e.community = c;
         }
+        mark("communities");
         let mut g = KnowledgeGraph {
             format: FORMAT_VERSION,
             generator: format!("paperkg {}", env!("CARGO_PKG_VERSION")),
@@ -207,13 +220,20 @@ impl KnowledgeGraph {
             paper_links,
             cooccurrences,
         };
-        let pg = g.petgraph();
-        let ranks = page_rank(&pg, 0.85, 50);
-        for idx in pg.node_indices() {
-            if let NodeRef::Entity(e) = pg[idx] {
-                g.entities[e as usize].pagerank = round6(ranks[idx.index()]);
-            }
+        // The same graph as `petgraph()` (papers, then entities; mentions, links, then
+        // co-occurrences), ranked without building it.
+        let np = g.papers.len() as u32;
+        let edges = g
+            .mentions
+            .iter()
+            .map(|m| (m.paper, np + m.entity))
+            .chain(g.paper_links.iter().map(|l| (l.a, l.b)))
+            .chain(g.cooccurrences.iter().map(|c| (np + c.a, np + c.b)));
+        let ranks = page_rank_edges(g.papers.len() + g.entities.len(), edges, 0.85, 50);
+        for (e, r) in g.entities.iter_mut().zip(&ranks[np as usize..]) {
+            e.pagerank = round6(*r);
         }
+        mark("pagerank");
         g
     }
 
@@ -300,63 +320,178 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// Rows of `u32` in one flat array (compressed sparse rows): a paper's entities, an
+/// entity's papers. One allocation instead of one per row, which matters at a million
+/// papers.
+struct Csr {
+    offsets: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Csr {
+    fn from_rows<R: IntoIterator<Item = u32>>(rows: impl Iterator<Item = R>) -> Self {
+        let mut offsets = vec![0];
+        let mut items = Vec::new();
+        for r in rows {
+            items.extend(r);
+            offsets.push(items.len());
+        }
+        Csr { offsets, items }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn row(&self, i: usize) -> &[u32] {
+        &self.items[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// The transposed rows (`n` of them), each listing the rows it occurs in, ascending.
+    fn transpose(&self, n: usize) -> Csr {
+        let mut counts = vec![0usize; n + 1];
+        for &x in &self.items {
+            counts[x as usize + 1] += 1;
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let offsets = counts.clone();
+        let mut fill = counts;
+        let mut items = vec![0u32; self.items.len()];
+        for r in 0..self.len() {
+            for &x in self.row(r) {
+                items[fill[x as usize]] = r as u32;
+                fill[x as usize] += 1;
+            }
+        }
+        Csr { offsets, items }
+    }
+}
+
+/// Most entities of one paper that enter co-occurrence counting. Pairs grow with the
+/// square of a paper's entities, so one unusual record (a survey's abstract listing 200
+/// methods) would otherwise cost as much as thousands of papers. Papers of the arXiv
+/// abstracts have at most 18 entities, so the cap changes nothing there; over it, the
+/// entities mentioned most often in the paper are kept (ties: lower entity index).
+pub const MAX_PAIR_ENTITIES: usize = 32;
+
+/// The entities of a paper used for co-occurrence pairs, ascending (see
+/// [`MAX_PAIR_ENTITIES`]).
+fn pair_entities(es: &[(u32, u32, Option<Role>)]) -> Vec<u32> {
+    if es.len() <= MAX_PAIR_ENTITIES {
+        return es.iter().map(|e| e.0).collect();
+    }
+    let mut by_count: Vec<(u32, u32)> = es.iter().map(|e| (e.1, e.0)).collect();
+    by_count.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut kept: Vec<u32> = by_count[..MAX_PAIR_ENTITIES].iter().map(|x| x.1).collect();
+    kept.sort_unstable();
+    kept
+}
+
+/// A per-thread scratch array indexed by node, with the list of touched slots (in order
+/// of first touch) so that clearing costs only what was used.
+struct Scratch<T> {
+    values: Vec<T>,
+    marked: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl<T: Copy + Default> Scratch<T> {
+    fn new(n: usize) -> Self {
+        Scratch {
+            values: vec![T::default(); n],
+            marked: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, i: u32) -> &mut T {
+        if !self.marked[i as usize] {
+            self.marked[i as usize] = true;
+            self.touched.push(i);
+        }
+        &mut self.values[i as usize]
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.touched {
+            self.values[i as usize] = T::default();
+            self.marked[i as usize] = false;
+        }
+        self.touched.clear();
+    }
+}
+
 /// Paper–paper links: each paper's `top_k` strongest neighbours by summed IDF of the
 /// entities they share, over entities in at most `link_max_df` papers.
-fn link_papers(
-    paper_entities: &[Vec<u32>],
-    n_entities: usize,
-    idf: &[f64],
-    opts: &GraphOptions,
-) -> Vec<PaperLink> {
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); n_entities];
-    for (p, es) in paper_entities.iter().enumerate() {
-        for &e in es {
-            postings[e as usize].push(p as u32);
-        }
-    }
+///
+/// Per paper, the candidates are accumulated in a dense per-thread array (no hashing, no
+/// allocation per candidate); the shared entities are listed only for the `top_k` kept,
+/// by intersecting the two papers' sorted entity lists. The cost per paper is the sum of
+/// its linking entities' document frequencies, at most `link_max_df` each, so the whole
+/// step is linear in the papers. Weights are summed in the paper's entity order, as the
+/// link from either side would be, so each link's weight does not depend on the side.
+fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -> Vec<PaperLink> {
     let max_df = opts.link_max_df as usize;
-    let per_paper: Vec<Vec<(u32, f64, Vec<u32>)>> = paper_entities
-        .par_iter()
-        .enumerate()
-        .map(|(p, es)| {
-            let mut acc: HashMap<u32, (f64, Vec<u32>)> = HashMap::new();
-            for &e in es {
-                let post = &postings[e as usize];
-                if post.len() < 2 || post.len() > max_df {
-                    continue;
-                }
-                for &q in post {
-                    if q as usize != p {
-                        let a = acc.entry(q).or_insert((0.0, Vec::new()));
-                        a.0 += idf[e as usize];
-                        a.1.push(e);
+    let links_of = |p: usize| postings.row(p).len();
+    let linking = |e: u32| (2..=max_df).contains(&links_of(e as usize));
+    let n_papers = papers.len();
+    let by_strength = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let per_paper: Vec<Vec<(u32, f64)>> = (0..n_papers)
+        .into_par_iter()
+        .map_init(
+            || (Scratch::<f64>::new(n_papers), Vec::new()),
+            |(acc, cands), p| {
+                for &e in papers.row(p) {
+                    if !linking(e) {
+                        continue;
+                    }
+                    for &q in postings.row(e as usize) {
+                        if q as usize != p {
+                            *acc.slot(q) += idf[e as usize];
+                        }
                     }
                 }
-            }
-            let mut v: Vec<(u32, f64, Vec<u32>)> = acc
-                .into_iter()
-                .filter(|(_, (w, _))| *w > 0.0)
-                .map(|(q, (w, s))| (q, w, s))
-                .collect();
-            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            v.truncate(opts.top_k);
-            v
+                cands.clear();
+                cands.extend(
+                    acc.touched
+                        .iter()
+                        .map(|&q| (q, acc.values[q as usize]))
+                        .filter(|&(_, w)| w > 0.0),
+                );
+                acc.clear();
+                // The k strongest (a total order: weight, then paper index) without
+                // sorting every candidate; only they are kept, in an exact-size list.
+                if cands.len() > opts.top_k && opts.top_k > 0 {
+                    cands.select_nth_unstable_by(opts.top_k - 1, by_strength);
+                }
+                cands.truncate(opts.top_k);
+                cands.sort_by(by_strength);
+                cands.to_vec()
+            },
+        )
+        .collect();
+    let mut pairs: Vec<(u32, u32, f64)> = per_paper
+        .into_iter()
+        .enumerate()
+        .flat_map(|(p, v)| {
+            v.into_iter().map(move |(q, w)| {
+                let p = p as u32;
+                if p < q {
+                    (p, q, w)
+                } else {
+                    (q, p, w)
+                }
+            })
         })
         .collect();
-    let mut links: HashMap<(u32, u32), (f64, Vec<u32>)> = HashMap::new();
-    for (p, v) in per_paper.into_iter().enumerate() {
-        for (q, w, shared) in v {
-            let k = if (p as u32) < q {
-                (p as u32, q)
-            } else {
-                (q, p as u32)
-            };
-            links.entry(k).or_insert((w, shared));
-        }
-    }
-    let mut out: Vec<PaperLink> = links
-        .into_iter()
-        .map(|((a, b), (w, mut shared))| {
+    pairs.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
+    pairs.dedup_by_key(|&mut (a, b, _)| (a, b));
+    pairs
+        .into_par_iter()
+        .map(|(a, b, w)| {
+            let mut shared = intersect(papers.row(a as usize), papers.row(b as usize), linking);
             shared.sort_by(|x, y| idf[*y as usize].total_cmp(&idf[*x as usize]).then(x.cmp(y)));
             PaperLink {
                 a,
@@ -365,79 +500,156 @@ fn link_papers(
                 shared,
             }
         })
-        .collect();
-    out.sort_by_key(|l| (l.a, l.b));
+        .collect()
+}
+
+/// The entities in both sorted lists that pass `keep`, ascending.
+fn intersect(x: &[u32], y: &[u32], keep: impl Fn(u32) -> bool) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if keep(x[i]) {
+                    out.push(x[i]);
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     out
 }
 
 /// Entity co-occurrence counts with NPMI, keeping pairs seen in at least `min_cooccur`
 /// papers.
+///
+/// Counted per entity `a` (in parallel): over the papers of `a`, every entity `b > a` of
+/// the paper is counted in a dense per-thread array. Memory is the output plus one array
+/// per thread, whatever the number of papers; no map of all pairs is ever held.
 fn cooccur(
-    paper_entities: &[Vec<u32>],
+    paper_entities: &Csr,
     entities: &[crate::normalize::Entity],
     n_papers: usize,
     opts: &GraphOptions,
 ) -> Vec<CoOccurrence> {
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    for es in paper_entities {
-        for (i, &a) in es.iter().enumerate() {
-            for &b in &es[i + 1..] {
-                *counts
-                    .entry((u64::from(a) << 32) | u64::from(b))
-                    .or_insert(0) += 1;
-            }
-        }
-    }
+    let n_entities = entities.len();
+    let postings = paper_entities.transpose(n_entities);
     let n = n_papers.max(1) as f64;
-    let mut out: Vec<CoOccurrence> = counts
-        .into_iter()
-        .filter(|&(_, c)| c >= opts.min_cooccur.max(1))
-        .map(|(k, c)| {
-            let (a, b) = ((k >> 32) as u32, k as u32);
-            let pab = f64::from(c) / n;
-            let pa = f64::from(entities[a as usize].papers) / n;
-            let pb = f64::from(entities[b as usize].papers) / n;
-            let npmi = if pab >= 1.0 {
-                1.0
-            } else {
-                (pab / (pa * pb)).ln() / -pab.ln()
-            };
-            CoOccurrence {
-                a,
-                b,
-                papers: c,
-                npmi: round6(npmi),
-            }
-        })
+    let min = opts.min_cooccur.max(1);
+    let per_entity: Vec<Vec<CoOccurrence>> = (0..n_entities)
+        .into_par_iter()
+        .map_init(
+            || Scratch::<u32>::new(n_entities),
+            |acc, a| {
+                for &p in postings.row(a) {
+                    let es = paper_entities.row(p as usize);
+                    let from = es.partition_point(|&b| b as usize <= a);
+                    for &b in &es[from..] {
+                        *acc.slot(b) += 1;
+                    }
+                }
+                let mut out: Vec<CoOccurrence> = acc
+                    .touched
+                    .iter()
+                    .map(|&b| (b, acc.values[b as usize]))
+                    .filter(|&(_, c)| c >= min)
+                    .map(|(b, c)| {
+                        let pab = f64::from(c) / n;
+                        let pa = f64::from(entities[a].papers) / n;
+                        let pb = f64::from(entities[b as usize].papers) / n;
+                        let npmi = if pab >= 1.0 {
+                            1.0
+                        } else {
+                            (pab / (pa * pb)).ln() / -pab.ln()
+                        };
+                        CoOccurrence {
+                            a: a as u32,
+                            b,
+                            papers: c,
+                            npmi: round6(npmi),
+                        }
+                    })
+                    .collect();
+                acc.clear();
+                out.sort_unstable_by_key(|c| c.b);
+                out
+            },
+        )
         .collect();
-    out.sort_by_key(|c| (c.a, c.b));
-    out
+    per_entity.into_iter().flatten().collect()
 }
 
 /// PageRank by power iteration over the undirected graph, linear in the edges per
 /// iteration (petgraph's own `page_rank` is quadratic in the nodes). Dangling nodes spread
 /// their rank uniformly.
 pub fn page_rank(g: &UnGraph<NodeRef, EdgeRef>, damping: f64, iterations: usize) -> Vec<f64> {
-    let n = g.node_count();
+    let edges = g
+        .raw_edges()
+        .iter()
+        .map(|e| (e.source().index() as u32, e.target().index() as u32));
+    page_rank_edges(g.node_count(), edges, damping, iterations)
+}
+
+/// [`page_rank`] over `n` nodes and an edge list. Each node's neighbours are kept in edge
+/// order (compressed rows) and every node pulls its new rank from them in parallel; the
+/// additions per node happen in the same order as pushing rank along the edges one by
+/// one, so the result is the same to the last bit at any thread count.
+pub fn page_rank_edges(
+    n: usize,
+    edges: impl Iterator<Item = (u32, u32)>,
+    damping: f64,
+    iterations: usize,
+) -> Vec<f64> {
     if n == 0 {
         return Vec::new();
     }
+    let edges: Vec<(u32, u32)> = edges.collect();
+    // Neighbours per node in edge order: for edge (s, t), t receives from s first, then s
+    // from t (the order of the two updates per edge).
+    let mut offsets = vec![0usize; n + 1];
+    for &(s, t) in &edges {
+        offsets[t as usize + 1] += 1;
+        offsets[s as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut adj = vec![0u32; offsets[n]];
+    for &(s, t) in &edges {
+        adj[fill[t as usize]] = s;
+        fill[t as usize] += 1;
+        adj[fill[s as usize]] = t;
+        fill[s as usize] += 1;
+    }
+    drop((edges, fill));
     let nf = n as f64;
-    let degree: Vec<f64> = g
-        .node_indices()
-        .map(|v| g.neighbors(v).count() as f64)
+    let degree: Vec<f64> = (0..n)
+        .map(|v| (offsets[v + 1] - offsets[v]) as f64)
         .collect();
+    let dangling_nodes: Vec<usize> = (0..n).filter(|&v| degree[v] == 0.0).collect();
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
+    // What each node hands to every neighbour, computed once per iteration (the same
+    // expression, so the same value, as computing it per edge).
+    let mut share = vec![0.0; n];
     for _ in 0..iterations {
-        let dangling: f64 = (0..n).filter(|&v| degree[v] == 0.0).map(|v| rank[v]).sum();
+        let dangling: f64 = dangling_nodes.iter().map(|&v| rank[v]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
-        next.iter_mut().for_each(|x| *x = base);
-        for e in g.raw_edges() {
-            let (s, t) = (e.source().index(), e.target().index());
-            next[t] += damping * rank[s] / degree[s];
-            next[s] += damping * rank[t] / degree[t];
-        }
+        share
+            .par_iter_mut()
+            .zip(rank.par_iter().zip(degree.par_iter()))
+            .for_each(|(s, (&r, &d))| *s = damping * r / d);
+        next.par_iter_mut().enumerate().for_each(|(v, x)| {
+            let mut acc = base;
+            for &u in &adj[offsets[v]..offsets[v + 1]] {
+                acc += share[u as usize];
+            }
+            *x = acc;
+        });
         std::mem::swap(&mut rank, &mut next);
     }
     rank
@@ -456,7 +668,7 @@ fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
         }
     }
     let mut label: Vec<u32> = (0..n as u32).collect();
-    let mut scores: HashMap<u32, f64> = HashMap::new();
+    let mut scores: FastMap<u32, f64> = FastMap::default();
     for _ in 0..20 {
         let mut changed = false;
         for v in 0..n {
@@ -482,14 +694,14 @@ fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
         }
     }
     // Renumber: largest community first, ties by smallest member.
-    let mut size: HashMap<u32, (usize, usize)> = HashMap::new();
+    let mut size: FastMap<u32, (usize, usize)> = FastMap::default();
     for (v, &l) in label.iter().enumerate() {
         let e = size.entry(l).or_insert((0, v));
         e.0 += 1;
     }
     let mut order: Vec<(u32, (usize, usize))> = size.into_iter().collect();
     order.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
-    let renum: HashMap<u32, u32> = order
+    let renum: FastMap<u32, u32> = order
         .iter()
         .enumerate()
         .map(|(i, (l, _))| (*l, i as u32))

@@ -9,9 +9,14 @@
 //!
 //! The stage is a reduce: [`Normalizer::add`] takes one [`Extraction`] at a time and keeps
 //! only interned keys and small counts per paper, so memory grows with the graph, not with
-//! the text; [`Normalizer::finish`] builds the entity table.
+//! the text; [`Normalizer::finish`] builds the entity table. The per-paper part of the work
+//! (computing merge keys) is [`Prepared::new`], a pure function that callers run in parallel
+//! next to extraction, so the sequential [`Normalizer::add_prepared`] only interns and counts.
+
+pub(crate) mod hash;
 
 use crate::extract::{Extraction, Role};
+use hash::FastMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// The merge key of a surface form: lowercase alphanumerics only, last word singular.
@@ -187,11 +192,93 @@ pub struct Normalized {
 #[derive(Default)]
 struct KeyInfo {
     /// Canonical surface forms and how often each was used.
-    canon: HashMap<Box<str>, u32>,
+    canon: FastMap<Box<str>, u32>,
     /// Other surface texts (as written) and how often.
-    texts: HashMap<Box<str>, u32>,
+    texts: FastMap<Box<str>, u32>,
     /// Votes per type index.
     votes: Vec<u32>,
+}
+
+/// One mention with its merge key.
+struct PreparedMention {
+    key: String,
+    etype: String,
+    canonical: String,
+    /// The text as written, when it differs from the canonical form.
+    text: Option<String>,
+    role: Option<Role>,
+}
+
+/// One acronym definition with the keys of both forms.
+struct PreparedAcronym {
+    short_key: String,
+    long_key: String,
+    short: String,
+}
+
+/// One paper's extraction with the merge keys computed: everything of normalization that
+/// needs no corpus-wide state. Building it is pure, so it runs in parallel (next to
+/// extraction); [`Normalizer::add_prepared`] then only interns and counts.
+pub struct Prepared {
+    id: String,
+    title: String,
+    mentions: Vec<PreparedMention>,
+    acronyms: Vec<PreparedAcronym>,
+}
+
+impl Prepared {
+    /// The paper id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Replaces the paper id (e.g. to make ids unique across separately extracted parts).
+    pub fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+
+    /// Computes the keys of one extraction, taking its strings over without copying.
+    pub fn new(ex: Extraction) -> Self {
+        let mentions = ex
+            .mentions
+            .into_iter()
+            .filter_map(|m| {
+                let key = key(&m.canonical);
+                if key.is_empty() {
+                    return None;
+                }
+                let text = (surface(&m.text) != m.canonical).then(|| surface(&m.text).to_string());
+                Some(PreparedMention {
+                    key,
+                    etype: m.etype,
+                    canonical: m.canonical,
+                    text,
+                    role: m.role,
+                })
+            })
+            .collect();
+        let acronyms = ex
+            .acronyms
+            .into_iter()
+            .filter_map(|a| {
+                let (short_key, long_key) = (key(&a.short), key(&a.long));
+                if short_key.is_empty() || long_key.is_empty() || short_key == long_key {
+                    return None;
+                }
+                Some(PreparedAcronym {
+                    short_key,
+                    long_key,
+                    short: a.short,
+                })
+            })
+            .collect();
+        Prepared {
+            id: ex.id,
+            title: ex.title,
+            mentions,
+            acronyms,
+        }
+    }
 }
 
 struct PaperAcc {
@@ -203,11 +290,11 @@ struct PaperAcc {
 /// Accumulates extractions one paper at a time and merges them into entities.
 pub struct Normalizer {
     types: Vec<String>,
-    type_index: HashMap<String, usize>,
-    keys: HashMap<Box<str>, u32>,
+    type_index: FastMap<String, usize>,
+    keys: FastMap<Box<str>, u32>,
     infos: Vec<KeyInfo>,
     /// (short-form key, long-form key) → number of papers defining it that way.
-    definitions: HashMap<(u32, u32), u32>,
+    definitions: FastMap<(u32, u32), u32>,
     papers: Vec<PaperAcc>,
 }
 
@@ -219,7 +306,7 @@ impl Normalizer {
     /// A normalizer for the given entity types, in priority order. Types seen in extractions
     /// but not listed here are appended in order of first appearance.
     pub fn new(types: &[String]) -> Self {
-        let type_index = types
+        let type_index: FastMap<String, usize> = types
             .iter()
             .enumerate()
             .map(|(i, t)| (t.clone(), i))
@@ -227,9 +314,9 @@ impl Normalizer {
         Normalizer {
             types: types.to_vec(),
             type_index,
-            keys: HashMap::new(),
+            keys: FastMap::default(),
             infos: Vec::new(),
-            definitions: HashMap::new(),
+            definitions: FastMap::default(),
             papers: Vec::new(),
         }
     }
@@ -245,6 +332,7 @@ impl Normalizer {
     }
 
     fn intern(&mut self, k: String) -> u32 {
+        // Looked up by &str first: most keys are already known, and their String is dropped.
         if let Some(&id) = self.keys.get(k.as_str()) {
             return id;
         }
@@ -256,40 +344,38 @@ impl Normalizer {
 
     /// Adds one paper's extraction.
     pub fn add(&mut self, ex: &Extraction) {
-        let mut per_key: BTreeMap<u32, (u32, Option<Role>)> = BTreeMap::new();
-        for m in &ex.mentions {
-            let k = key(&m.canonical);
-            if k.is_empty() {
-                continue;
-            }
+        self.add_prepared(Prepared::new(ex.clone()));
+    }
+
+    /// Adds one paper whose keys were computed by [`Prepared::new`].
+    pub fn add_prepared(&mut self, p: Prepared) {
+        let mut per_key: Vec<(u32, u32, Option<Role>)> = Vec::with_capacity(p.mentions.len());
+        for m in p.mentions {
             let t = self.type_idx(&m.etype);
-            let id = self.intern(k);
+            let id = self.intern(m.key);
             let info = &mut self.infos[id as usize];
             if info.votes.len() <= t {
                 info.votes.resize(t + 1, 0);
             }
             info.votes[t] += 1;
-            *info.canon.entry(m.canonical.as_str().into()).or_insert(0) += 1;
-            let text = surface(&m.text);
-            if text != m.canonical {
-                *info.texts.entry(text.into()).or_insert(0) += 1;
+            bump(&mut info.canon, m.canonical);
+            if let Some(text) = m.text {
+                bump(&mut info.texts, text);
             }
-            let e = per_key.entry(id).or_insert((0, None));
-            e.0 += 1;
-            e.1 = stronger(e.1, m.role);
+            match per_key.iter_mut().find(|e| e.0 == id) {
+                Some(e) => {
+                    e.1 += 1;
+                    e.2 = stronger(e.2, m.role);
+                }
+                None => per_key.push((id, 1, m.role)),
+            }
         }
-        let mut defined = Vec::new();
-        for a in &ex.acronyms {
-            let (sk, lk) = (key(&a.short), key(&a.long));
-            if sk.is_empty() || lk.is_empty() || sk == lk {
-                continue;
-            }
-            let s = self.intern(sk);
-            let l = self.intern(lk);
-            *self.infos[s as usize]
-                .texts
-                .entry(a.short.as_str().into())
-                .or_insert(0) += 1;
+        per_key.sort_unstable_by_key(|e| e.0);
+        let mut defined = Vec::with_capacity(p.acronyms.len());
+        for a in p.acronyms {
+            let s = self.intern(a.short_key);
+            let l = self.intern(a.long_key);
+            bump(&mut self.infos[s as usize].texts, a.short);
             defined.push((s, l));
         }
         defined.sort_unstable();
@@ -298,9 +384,9 @@ impl Normalizer {
             *self.definitions.entry(d).or_insert(0) += 1;
         }
         self.papers.push(PaperAcc {
-            id: ex.id.clone(),
-            title: ex.title.clone(),
-            keys: per_key.into_iter().map(|(k, (c, r))| (k, c, r)).collect(),
+            id: p.id,
+            title: p.title,
+            keys: per_key,
         });
     }
 
@@ -324,48 +410,72 @@ impl Normalizer {
         }
         let root: Vec<u32> = (0..n as u32).map(|k| find(&mut parent, k)).collect();
 
-        // Group keys by root, aggregating their surface forms and votes.
-        let mut groups: BTreeMap<u32, Group> = BTreeMap::new();
-        for (k, info) in self.infos.iter().enumerate() {
-            let g = groups.entry(root[k]).or_default();
-            for (s, c) in &info.canon {
-                *g.canon.entry(s.to_string()).or_insert(0) += c;
-            }
-            for (s, c) in &info.texts {
-                *g.texts.entry(s.to_string()).or_insert(0) += c;
-            }
-            if g.votes.len() < info.votes.len() {
-                g.votes.resize(info.votes.len(), 0);
-            }
-            for (i, v) in info.votes.iter().enumerate() {
-                g.votes[i] += v;
+        // Group keys by root (in key order), aggregating their surface forms and votes;
+        // a key alone in its group hands its counts over without copying.
+        let mut groups: Vec<Option<Group>> = (0..n).map(|_| None).collect();
+        for (k, info) in self.infos.into_iter().enumerate() {
+            let slot = &mut groups[root[k] as usize];
+            match slot {
+                None => {
+                    *slot = Some(Group {
+                        canon: info.canon,
+                        texts: info.texts,
+                        votes: info.votes,
+                    })
+                }
+                Some(g) => {
+                    for (s, c) in info.canon {
+                        *g.canon.entry(s).or_insert(0) += c;
+                    }
+                    for (s, c) in info.texts {
+                        *g.texts.entry(s).or_insert(0) += c;
+                    }
+                    if g.votes.len() < info.votes.len() {
+                        g.votes.resize(info.votes.len(), 0);
+                    }
+                    for (i, v) in info.votes.iter().enumerate() {
+                        g.votes[i] += v;
+                    }
+                }
             }
         }
         // Per-paper entity lists in terms of roots, merging keys that joined.
-        let mut papers_per_root: HashMap<u32, u32> = HashMap::new();
-        let mut mentions_per_root: HashMap<u32, u32> = HashMap::new();
-        let mut paper_roots: Vec<Vec<(u32, u32, Option<Role>)>> =
-            Vec::with_capacity(self.papers.len());
-        for p in &self.papers {
-            let mut m: BTreeMap<u32, (u32, Option<Role>)> = BTreeMap::new();
-            for &(k, c, r) in &p.keys {
-                let e = m.entry(root[k as usize]).or_insert((0, None));
-                e.0 += c;
-                e.1 = stronger(e.1, r);
+        let mut papers_per_root = vec![0u32; n];
+        let mut mentions_per_root = vec![0u32; n];
+        let mut papers = self.papers;
+        for p in &mut papers {
+            let joined = p.keys.iter().any(|&(k, _, _)| root[k as usize] != k);
+            if joined {
+                for e in &mut p.keys {
+                    e.0 = root[e.0 as usize];
+                }
+                p.keys.sort_by_key(|e| e.0);
+                let mut merged: Vec<(u32, u32, Option<Role>)> = Vec::with_capacity(p.keys.len());
+                for &(r, c, role) in &p.keys {
+                    match merged.last_mut() {
+                        Some(last) if last.0 == r => {
+                            last.1 += c;
+                            last.2 = stronger(last.2, role);
+                        }
+                        _ => merged.push((r, c, role)),
+                    }
+                }
+                p.keys = merged;
             }
-            for (&r, &(c, _)) in &m {
-                *papers_per_root.entry(r).or_insert(0) += 1;
-                *mentions_per_root.entry(r).or_insert(0) += c;
+            for &(r, c, _) in &p.keys {
+                papers_per_root[r as usize] += 1;
+                mentions_per_root[r as usize] += c;
             }
-            paper_roots.push(m.into_iter().map(|(k, (c, r))| (k, c, r)).collect());
         }
 
         // Build entities for roots that some paper mentions.
         let mut entities: Vec<(u32, Entity, usize)> = Vec::new();
-        for (r, g) in groups {
-            let Some(&papers) = papers_per_root.get(&r) else {
+        for (r, g) in groups.into_iter().enumerate() {
+            let Some(g) = g else { continue };
+            let papers = papers_per_root[r];
+            if papers == 0 {
                 continue;
-            };
+            }
             let name = most_frequent(&g.canon).unwrap_or_default();
             let t = g
                 .votes
@@ -378,40 +488,37 @@ impl Normalizer {
                 .canon
                 .keys()
                 .chain(g.texts.keys())
-                .filter(|s| **s != name)
-                .cloned()
+                .filter(|s| ***s != *name)
+                .map(|s| s.to_string())
                 .collect();
             aliases.sort();
             aliases.dedup();
             entities.push((
-                r,
+                r as u32,
                 Entity {
                     id: slug(&name),
                     etype: self.types.get(t).cloned().unwrap_or_default(),
                     name,
                     aliases,
                     papers,
-                    mentions: mentions_per_root[&r],
+                    mentions: mentions_per_root[r],
                 },
                 t,
             ));
         }
         entities.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.1.id.cmp(&b.1.id)));
         dedupe_ids(&mut entities);
-        let index: HashMap<u32, u32> = entities
-            .iter()
-            .enumerate()
-            .map(|(i, (r, _, _))| (*r, i as u32))
-            .collect();
-        let papers = self
-            .papers
+        let mut index = vec![u32::MAX; n];
+        for (i, (r, _, _)) in entities.iter().enumerate() {
+            index[*r as usize] = i as u32;
+        }
+        let papers = papers
             .into_iter()
-            .zip(paper_roots)
-            .map(|(p, roots)| {
-                let mut es: Vec<(u32, u32, Option<Role>)> = roots
-                    .into_iter()
-                    .map(|(r, c, role)| (index[&r], c, role))
-                    .collect();
+            .map(|p| {
+                let mut es = p.keys;
+                for e in &mut es {
+                    e.0 = index[e.0 as usize];
+                }
                 es.sort_unstable_by_key(|e| e.0);
                 PaperEntities {
                     id: p.id,
@@ -428,11 +535,20 @@ impl Normalizer {
     }
 }
 
-#[derive(Default)]
 struct Group {
-    canon: HashMap<String, u32>,
-    texts: HashMap<String, u32>,
+    canon: FastMap<Box<str>, u32>,
+    texts: FastMap<Box<str>, u32>,
     votes: Vec<u32>,
+}
+
+/// Counts one more use of `s`, allocating its box only the first time.
+fn bump(counts: &mut FastMap<Box<str>, u32>, s: String) {
+    match counts.get_mut(s.as_str()) {
+        Some(c) => *c += 1,
+        None => {
+            counts.insert(s.into_boxed_str(), 1);
+        }
+    }
 }
 
 /// Makes entity ids unique when two entities of different keys slug alike (possible only
@@ -452,7 +568,7 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
 /// generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer hyphens, then
 /// the form that sorts last, which prefers lowercase ("continual learning" over
 /// "Continual Learning").
-fn most_frequent(counts: &HashMap<String, u32>) -> Option<String> {
+fn most_frequent(counts: &FastMap<Box<str>, u32>) -> Option<String> {
     counts
         .iter()
         .max_by(|a, b| {
@@ -465,7 +581,7 @@ fn most_frequent(counts: &HashMap<String, u32>) -> Option<String> {
                 .then_with(|| b.0.matches('-').count().cmp(&a.0.matches('-').count()))
                 .then_with(|| a.0.cmp(b.0))
         })
-        .map(|(s, _)| s.clone())
+        .map(|(s, _)| s.to_string())
 }
 
 /// The stronger of two roles: proposed > evaluated-on > used > none.
