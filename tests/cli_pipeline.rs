@@ -548,3 +548,41 @@ fn path_similar_top_and_stats_answer_from_the_saved_graph() {
     assert_eq!(per_type, v["entities"].as_u64().unwrap());
     assert!(!v["communities"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn render_draws_the_chosen_picture_or_says_how_to_install_graphviz() {
+    if have_tool("dot") {
+        let (dir, stdout) = run_example(&["--render", "png"]);
+        let png = std::fs::read(dir.path().join("graph.png")).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        assert!(!dir.path().join("graph.svg").exists());
+        assert!(stdout.contains("graph.png"), "{stdout}");
+    }
+    // Without Graphviz on PATH: the run still succeeds and says how to install it; an
+    // explicit picture export fails with the same advice.
+    let dir = tempfile::tempdir().unwrap();
+    let out = paperkg()
+        .env("PATH", "/nonexistent")
+        .args(["run", "--quiet", &example(), "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("apt-get install graphviz"), "{stdout}");
+    assert!(!dir.path().join("graph.svg").exists());
+    let out = paperkg()
+        .env("PATH", "/nonexistent")
+        .args(["export", "--format", "svg", "-o"])
+        .arg(dir.path().join("x.svg"))
+        .arg("--graph")
+        .arg(dir.path().join("graph.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("apt-get install graphviz"));
+}

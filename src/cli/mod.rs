@@ -174,8 +174,19 @@ struct OutputArgs {
     /// Print how long each stage took on stderr.
     #[arg(long)]
     timings: bool,
+    /// The picture of the view drawn by Graphviz: graph.svg, graph.png, or none.
+    #[arg(long, value_enum, default_value = "svg")]
+    render: Render,
     #[command(flatten)]
     graph: GraphArgs,
+}
+
+/// Which picture `run` draws with Graphviz.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Render {
+    Svg,
+    Png,
+    None,
 }
 
 /// One output of `run` / `build`.
@@ -1151,7 +1162,12 @@ fn write_outputs(
         Some(q) if want(Output::Html) => Some(query::resolve_entity(g, q)?),
         _ => None,
     };
-    let svg_possible = want(Output::Svg) && dot::graphviz_available();
+    let (picture, picture_format) = match o.render {
+        Render::Png => ("graph.png", Format::Png),
+        _ => ("graph.svg", Format::Svg),
+    };
+    let want_picture = want(Output::Svg) && o.render != Render::None;
+    let svg_possible = want_picture && dot::graphviz_available();
 
     type Job<'a> = Box<dyn FnOnce() -> Result<()> + Send + 'a>;
     let mut jobs: Vec<(&str, Job)> = Vec::new();
@@ -1176,8 +1192,8 @@ fn write_outputs(
                 }
                 // The picture is a convenience: a Graphviz failure is reported, not fatal.
                 if svg_possible {
-                    if let Err(e) = dot::render_to(&dot_text, Format::Svg, &out.join("graph.svg")) {
-                        eprintln!("paperkg: warning: no graph.svg: {e}");
+                    if let Err(e) = dot::render_to(&dot_text, picture_format, &out.join(picture)) {
+                        eprintln!("paperkg: warning: no {picture}: {e}");
                     }
                 }
                 Ok(())
@@ -1266,9 +1282,9 @@ fn write_outputs(
         ));
     }
     if svg_possible {
-        lines.push(format!("{}", out.join("graph.svg").display()));
-    } else if want(Output::Svg) {
-        lines.push(format!("(no graph.svg: {})", dot::INSTALL_HINT));
+        lines.push(format!("{}", out.join(picture).display()));
+    } else if want_picture {
+        lines.push(format!("(no {picture}: {})", dot::INSTALL_HINT));
     }
     Ok(lines)
 }
