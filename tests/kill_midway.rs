@@ -1,7 +1,9 @@
 //! A run killed with SIGKILL never leaves a partial output file: every file in the output
-//! folder is either the previous run's, byte for byte, or the new run's complete version.
-//! The only debris allowed is hidden `.NAME.PID.tmp` temp files of the killed process
-//! (SIGKILL gives it no chance to remove them; they are harmless, and reported).
+//! folder is either the previous run's, byte for byte, or the new run's complete version;
+//! killed while writing (outputs go to a staging folder first), it leaves the previous run's
+//! files untouched. The only debris allowed is the killed process's hidden staging folder
+//! `.paperkg-staging-PID/` and `.NAME.PID.tmp` temp files (SIGKILL gives it no chance to
+//! remove them), which the next run clears.
 //!
 //! Also: an output folder that cannot be written is refused before any work.
 
@@ -67,10 +69,23 @@ fn synthetic(path: &Path, n: usize, salt: &str) {
     std::fs::write(path, s).unwrap();
 }
 
-/// Hidden temp files `.NAME.PID.tmp` of process `pid` (the only debris allowed).
+/// Hidden temp files `.NAME.PID.tmp` and the staging folder `.paperkg-staging-PID/` of
+/// process `pid` (the only debris allowed).
 fn is_temp_of(rel: &Path, pid: u32) -> bool {
     let name = rel.file_name().unwrap().to_string_lossy();
-    name.starts_with('.') && name.ends_with(&format!(".{pid}.tmp"))
+    (name.starts_with('.') && name.ends_with(&format!(".{pid}.tmp")))
+        || rel.starts_with(format!(".paperkg-staging-{pid}"))
+}
+
+/// Whether a run's staging folder in `out` holds at least one file yet.
+fn staging_has_files(out: &Path) -> bool {
+    std::fs::read_dir(out).unwrap().any(|e| {
+        let e = e.unwrap();
+        e.file_name()
+            .to_string_lossy()
+            .starts_with(".paperkg-staging-")
+            && !snapshot(&e.path()).is_empty()
+    })
 }
 
 /// Starts a run over `input` into `out`, kills it when `when` says so, and checks that every
@@ -168,16 +183,27 @@ fn a_killed_run_leaves_the_previous_outputs_or_complete_new_ones() {
         "killed during extraction, yet changed: {changed:?}"
     );
 
-    // 2. Killed while writing: the moment the first temp file shows up.
+    // 2. Killed while writing: the moment the first staged file shows up. Nothing is moved
+    // into place before all outputs are written, so the previous run's files are untouched.
     let out2 = dir.path().join("out2");
     run_to_end(&small, &out2);
     let before2 = snapshot(&out2);
     let (left2, finished2) = kill_and_check(&big, &out2, &before2, &complete, |_, out| {
-        std::fs::read_dir(out).unwrap().any(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            name.starts_with('.') && name.ends_with(".tmp")
-        })
+        staging_has_files(out)
     });
+    if !finished2 {
+        let now = snapshot(&out2);
+        let changed: Vec<_> = now
+            .iter()
+            .filter(|(rel, bytes)| before2.get(*rel) != Some(*bytes) && !left2.contains(rel))
+            .map(|(rel, _)| rel.display().to_string())
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "killed while writing, yet changed: {changed:?}"
+        );
+        assert!(!left2.is_empty(), "the staging folder should be the debris");
+    }
     if finished2 {
         eprintln!("note: the run finished before a temp file was seen; nothing to kill");
     }
@@ -193,7 +219,7 @@ fn a_killed_run_leaves_the_previous_outputs_or_complete_new_ones() {
             .unwrap()
             .chain(std::fs::read_dir(o.join("neo4j")).unwrap())
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp"))
+            .filter(|n| n.ends_with(".tmp") || n.starts_with(".paperkg-staging-"))
             .collect();
         assert!(tmp.is_empty(), "temp files survived the next run: {tmp:?}");
     }

@@ -790,6 +790,7 @@ fn prepare_output_dir(dir: &Path) -> Result<()> {
     // Temporary files of an earlier run that was killed midway.
     crate::util::remove_stale_temps(dir);
     crate::util::remove_stale_temps(&dir.join("neo4j"));
+    Staging::remove_stale(dir);
     Ok(())
 }
 
@@ -1127,6 +1128,75 @@ fn cmd_explain(a: ExplainArgs) -> Result<i32> {
     Ok(1)
 }
 
+/// A hidden folder inside the output folder where a run writes its files before moving
+/// them into place.
+struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    const PREFIX: &'static str = ".paperkg-staging-";
+
+    fn new(target: &Path) -> Result<Self> {
+        let dir = target.join(format!("{}{}", Self::PREFIX, std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Moves every staged file (one level of subfolders included) into the output folder.
+    fn commit(&self) -> Result<()> {
+        fn move_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+            std::fs::create_dir_all(to)?;
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(from)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<std::io::Result<_>>()?;
+            entries.sort();
+            for p in entries {
+                let dest = to.join(p.file_name().unwrap_or_default());
+                if p.is_dir() {
+                    move_tree(&p, &dest)?;
+                } else {
+                    std::fs::rename(&p, &dest)?;
+                }
+            }
+            Ok(())
+        }
+        move_tree(&self.dir, &self.target)
+            .with_context(|| format!("moving outputs into {}", self.target.display()))
+    }
+
+    /// Removes staging folders left by runs that were killed (their process is gone).
+    fn remove_stale(target: &Path) {
+        let Ok(entries) = std::fs::read_dir(target) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix(Self::PREFIX)
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+            if !alive && cfg!(target_os = "linux") {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Writes the selected outputs, independent ones in parallel; returns the summary lines
 /// listing what was written.
 fn write_outputs(
@@ -1135,7 +1205,12 @@ fn write_outputs(
     stats: &PassStats,
     t: &mut Timings,
 ) -> Result<Vec<String>> {
-    let out = &o.output;
+    // Everything is written into a staging folder first and moved into place at the end,
+    // so a run killed while writing leaves the previous outputs as they were (each file is
+    // also written atomically, so even a kill during the final moves leaves no partial file).
+    let final_out = &o.output;
+    let staging = Staging::new(final_out)?;
+    let out = &staging.dir;
     let auto = o.exports.contains(&Output::Auto);
     let big = |x: Output| matches!(x, Output::Graphml | Output::Nodelink);
     let want = |x: Output| {
@@ -1257,6 +1332,7 @@ fn write_outputs(
                 .push(format!("    {name:<26} {:>8.3}s", took.as_secs_f64()));
         }
     }
+    staging.commit()?;
     t.mark("write outputs (parallel)");
 
     let mut files = vec!["graph.json"];
@@ -1282,7 +1358,7 @@ fn write_outputs(
         ));
     }
     if svg_possible {
-        lines.push(format!("{}", out.join(picture).display()));
+        lines.push(format!("{}", final_out.join(picture).display()));
     } else if want_picture {
         lines.push(format!("(no {picture}: {})", dot::INSTALL_HINT));
     }
