@@ -140,6 +140,52 @@ fn parse_case(
     }
 }
 
+/// A rule's `role`: `Some(None)` when absent, `None` (with a diagnostic) when unknown.
+fn parse_role(
+    file: &RawFile,
+    role: Option<&toml::Spanned<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<Role>> {
+    match role.map(|r| (r.get_ref().as_str(), r.span())) {
+        None => Some(None),
+        Some(("proposed", _)) => Some(Some(Role::Proposed)),
+        Some(("used", _)) => Some(Some(Role::Used)),
+        Some(("evaluated-on", _)) => Some(Some(Role::EvaluatedOn)),
+        Some((other, span)) => {
+            diags.push(file.diag(
+                &span,
+                format!("unknown role `{other}`, expected `proposed`, `used` or `evaluated-on`"),
+            ));
+            None
+        }
+    }
+}
+
+/// A rule's `fields` as (in title, in abstract); an empty list means both. `None` (with a
+/// diagnostic per bad entry) when an entry is unknown.
+fn parse_fields(
+    file: &RawFile,
+    fields: &[toml::Spanned<String>],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(bool, bool)> {
+    let (mut in_title, mut in_abstract) = (fields.is_empty(), fields.is_empty());
+    let mut ok = true;
+    for fl in fields {
+        match fl.get_ref().as_str() {
+            "title" => in_title = true,
+            "abstract" => in_abstract = true,
+            other => {
+                diags.push(file.diag(
+                    &fl.span(),
+                    format!("unknown field `{other}`, expected `title` or `abstract`"),
+                ));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some((in_title, in_abstract))
+}
+
 /// `auto` case rule: a surface form with a capital after its first character or a digit is
 /// matched case-sensitively (CIFAR-100, GPT-4, CLIP); plain words match in any case.
 pub fn auto_sensitive(surface: &str) -> bool {
@@ -446,22 +492,10 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         for p in &f.patterns {
             let rule = ctx.add_rule(f, &p.id);
             let mut ok = rule.is_some();
-            let role = match p.role.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
-                None => None,
-                Some(("proposed", _)) => Some(Role::Proposed),
-                Some(("used", _)) => Some(Role::Used),
-                Some(("evaluated-on", _)) => Some(Role::EvaluatedOn),
-                Some((other, span)) => {
-                    ctx.diags.push(f.diag(
-                        &span,
-                        format!(
-                            "unknown role `{other}`, expected `proposed`, `used` or `evaluated-on`"
-                        ),
-                    ));
-                    ok = false;
-                    None
-                }
-            };
+            let role = parse_role(f, p.role.as_ref(), ctx.diags).unwrap_or_else(|| {
+                ok = false;
+                None
+            });
             let cut = match p.cut.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
                 None | Some(("none", _)) => Cut::None,
                 Some(("suffix", _)) => Cut::Suffix,
@@ -475,20 +509,11 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     Cut::None
                 }
             };
-            let (mut in_title, mut in_abstract) = (p.fields.is_empty(), p.fields.is_empty());
-            for fl in &p.fields {
-                match fl.get_ref().as_str() {
-                    "title" => in_title = true,
-                    "abstract" => in_abstract = true,
-                    other => {
-                        ctx.diags.push(f.diag(
-                            &fl.span(),
-                            format!("unknown field `{other}`, expected `title` or `abstract`"),
-                        ));
-                        ok = false;
-                    }
-                }
-            }
+            let (in_title, in_abstract) =
+                parse_fields(f, &p.fields, ctx.diags).unwrap_or_else(|| {
+                    ok = false;
+                    (true, true)
+                });
             let mut role_types = Vec::new();
             for rt in &p.role_types {
                 match types.iter().position(|t| t.name == *rt.get_ref()) {
@@ -567,22 +592,10 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         for p in &f.phrases {
             let rule = ctx.add_rule(f, &p.id);
             let mut ok = rule.is_some();
-            let role = match p.role.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
-                None => None,
-                Some(("proposed", _)) => Some(Role::Proposed),
-                Some(("used", _)) => Some(Role::Used),
-                Some(("evaluated-on", _)) => Some(Role::EvaluatedOn),
-                Some((other, span)) => {
-                    ctx.diags.push(f.diag(
-                        &span,
-                        format!(
-                            "unknown role `{other}`, expected `proposed`, `used` or `evaluated-on`"
-                        ),
-                    ));
-                    ok = false;
-                    None
-                }
-            };
+            let role = parse_role(f, p.role.as_ref(), ctx.diags).unwrap_or_else(|| {
+                ok = false;
+                None
+            });
             let mut heads = WordSet::default();
             for h in &p.heads {
                 let v = h.get_ref().trim().to_lowercase();
@@ -609,20 +622,11 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     4
                 }
             };
-            let (mut in_title, mut in_abstract) = (p.fields.is_empty(), p.fields.is_empty());
-            for fl in &p.fields {
-                match fl.get_ref().as_str() {
-                    "title" => in_title = true,
-                    "abstract" => in_abstract = true,
-                    other => {
-                        ctx.diags.push(f.diag(
-                            &fl.span(),
-                            format!("unknown field `{other}`, expected `title` or `abstract`"),
-                        ));
-                        ok = false;
-                    }
-                }
-            }
+            let (in_title, in_abstract) =
+                parse_fields(f, &p.fields, ctx.diags).unwrap_or_else(|| {
+                    ok = false;
+                    (true, true)
+                });
             if ok {
                 phrases.push(PhraseRule {
                     type_idx: ti,
