@@ -586,3 +586,20 @@ fn render_draws_the_chosen_picture_or_says_how_to_install_graphviz() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("apt-get install graphviz"));
 }
+
+#[test]
+fn related_with_nothing_to_rank_says_why_and_exits_1() {
+    let (dir, _) = run_example(&[]);
+    let out = paperkg()
+        .args(["related", "SPP", "--graph"])
+        .arg(dir.path().join("graph.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("it is in 1 paper"), "{err}");
+    assert!(
+        err.contains("paperkg papers \"Solo Performance Prompting\""),
+        "{err}"
+    );
+}

@@ -389,7 +389,20 @@ pub fn run() -> Result<i32> {
             answer(
                 query::related(&g, &a.entity, a.top, a.etype.as_deref()),
                 a.g.json,
-                |r| r.related.is_empty(),
+                |r| {
+                    if r.related.is_empty() {
+                        // An empty table alone would leave the user guessing why.
+                        eprintln!(
+                            "paperkg: nothing co-occurs with \"{}\" in enough papers to rank \
+                             (it is in {}; see --min-cooccur of `run`); its papers: \
+                             `paperkg papers \"{}\"`",
+                            r.entity.name,
+                            crate::util::n_papers(r.entity.papers),
+                            r.entity.name
+                        );
+                    }
+                    r.related.is_empty()
+                },
             )
         }
         Command::Papers(a) => {
