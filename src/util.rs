@@ -78,6 +78,11 @@ pub fn n_papers(n: u32) -> String {
     }
 }
 
+/// Word characters for boundary checks (dictionary terms, acronyms): letters, digits and `_`.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

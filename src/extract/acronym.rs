@@ -291,6 +291,21 @@ fn droppable(text: &str, words: &[(usize, usize)]) -> bool {
 
 /// Whether the words' initials spell `key` exactly (see [`word_options`]).
 fn initials_match(text: &str, words: &[(usize, usize)], key: &str) -> bool {
+    let opts: Vec<Vec<String>> = words
+        .iter()
+        .map(|&(a, b)| word_options(&text[a..b]))
+        .collect();
+    initials_match_opts(text, words, &opts, key)
+}
+
+/// [`initials_match`] with the words' [`word_options`] already computed (`opts[i]` for
+/// `words[i]`), for callers that try many windows over the same words.
+fn initials_match_opts(
+    text: &str,
+    words: &[(usize, usize)],
+    opts: &[Vec<String>],
+    key: &str,
+) -> bool {
     fn go(opts: &[Vec<String>], key: &str) -> bool {
         match opts.split_first() {
             None => key.is_empty(),
@@ -299,17 +314,17 @@ fn initials_match(text: &str, words: &[(usize, usize)], key: &str) -> bool {
                 .any(|g| key.starts_with(g.as_str()) && go(rest, &key[g.len()..])),
         }
     }
-    let opts: Vec<Vec<String>> = words
-        .iter()
-        .map(|&(a, b)| word_options(&text[a..b]))
-        .collect();
     // The first and last words must be content words.
-    let is_link =
-        |&(a, b): &(usize, usize)| LINK_WORDS.contains(&text[a..b].to_lowercase().as_str());
+    let is_link = |&(a, b): &(usize, usize)| is_link_word(&text[a..b]);
     if words.first().is_none_or(is_link) || words.last().is_none_or(is_link) {
         return false;
     }
-    go(&opts, key)
+    go(opts, key)
+}
+
+/// Whether `w` is one of the [`LINK_WORDS`], in any case.
+fn is_link_word(w: &str) -> bool {
+    LINK_WORDS.iter().any(|l| l.eq_ignore_ascii_case(w))
 }
 
 /// Finds the acronym definitions of one field.
@@ -378,13 +393,17 @@ fn long_short(
         }
     };
     // 1. Word initials spell the short form (link words optional): the clearest reading.
+    let opts: Vec<Vec<String>> = words
+        .iter()
+        .map(|&(a, b)| word_options(&text[a..b]))
+        .collect();
     for drop in 0..=2usize.min(words.len().saturating_sub(1)) {
         let end = words.len() - drop;
         if drop > 0 && !droppable(text, &words[end..]) {
             continue;
         }
         for k in (end.saturating_sub(limit)..end).rev() {
-            if initials_match(text, &words[k..end], &keystr) {
+            if initials_match_opts(text, &words[k..end], &opts[k..end], &keystr) {
                 return Some(make(&words[k..end]));
             }
         }
@@ -530,10 +549,19 @@ const LOOSE_STOP: &[&str] = &[
 
 /// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut words = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || (start.is_some() && matches!(c, '-' | '\''));
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (word, joiner, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), b == b'-' || b == b'\'', 1)
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            (c.is_alphanumeric(), false, c.len_utf8())
+        };
+        let inside = word || (start.is_some() && joiner);
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -542,11 +570,24 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         words.push((s, text.len()));
     }
     words
+}
+
+/// Whether a word may be part of a long form found without parentheses: letters only, no
+/// capital after the first letter, not an adverb, link word or [`LOOSE_STOP`] word.
+fn is_plain(text: &str, (a, b): (usize, usize)) -> bool {
+    let w = &text[a..b];
+    if !(w.chars().all(char::is_alphabetic) && w.chars().skip(1).all(char::is_lowercase))
+        || w.ends_with("ly")
+    {
+        return false;
+    }
+    !is_link_word(w) && !LOOSE_STOP.iter().any(|l| l.eq_ignore_ascii_case(w))
 }
 
 /// Definitions without parentheses, each short form defined once:
@@ -560,15 +601,14 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         return;
     }
     let words = word_spans(text);
-    let plain = |&(a, b): &(usize, usize)| {
-        let w = &text[a..b];
-        w.chars().all(char::is_alphabetic)
-            && w.chars().skip(1).all(char::is_lowercase)
-            && !w.ends_with("ly")
-            && !LINK_WORDS.contains(&w.to_lowercase().as_str())
-            && !LOOSE_STOP.contains(&w.to_lowercase().as_str())
-    };
+    // Whether each word is plain (see [`is_plain`]); computed once per word, on first need.
+    let mut plain_flags: Vec<Option<bool>> = vec![None; words.len()];
     for (wi, &(a, b)) in words.iter().enumerate() {
+        // Cheap test first: the short forms sought here are ASCII with at least two capitals.
+        let wb = &text.as_bytes()[a..b];
+        if !wb.is_ascii() || wb.iter().filter(|c| c.is_ascii_uppercase()).count() < 2 {
+            continue;
+        }
         let short = text[a..b].trim_end_matches(['-', '\'']);
         if !is_short_form(short) || !short.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
@@ -633,13 +673,21 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             continue;
         }
         let mut found = None;
+        // The window must lie in the short form's sentence: after the last `.` or `;`.
+        let sentence_start = text[..a].rfind(['.', ';']).map_or(0, |p| p + 1);
         for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
             let win = &words[i..i + n];
-            if text[win[n - 1].1..a].contains(['.', ';']) {
+            if win[n - 1].1 < sentence_start {
                 break;
             }
-            if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')'])
-            {
+            let mut all_plain = true;
+            for j in i..i + n {
+                if !*plain_flags[j].get_or_insert_with(|| is_plain(text, words[j])) {
+                    all_plain = false;
+                    break;
+                }
+            }
+            if !all_plain || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
                 continue;
             }
             let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {

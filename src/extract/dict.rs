@@ -28,13 +28,31 @@ fn right_end(text: &str, end: usize) -> Option<usize> {
 /// a few transitions per word, and the word-boundary check on the left holds by construction.
 pub(crate) fn find(rules: &RuleSet, text: &str, out: &mut Vec<Cand>) {
     let Some(ac) = &rules.dict_ac else { return };
+    let bytes = text.as_bytes();
     let mut next_allowed = 0;
-    let mut prev_word = false;
-    for (start, c) in text.char_indices() {
-        let w = is_word_char(c);
-        let candidate = (w && !prev_word) || (!w && !c.is_whitespace());
-        prev_word = w;
-        if !candidate || start < next_allowed {
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        // A run of word characters (a term may start at its first), or one other character
+        // (a term may start at punctuation, never at whitespace).
+        let (c, len) = char_at(text, i);
+        let may_start = if is_word_char(c) {
+            i += len;
+            while i < bytes.len() {
+                let (c, len) = char_at(text, i);
+                if !is_word_char(c) {
+                    break;
+                }
+                i += len;
+            }
+            start >= next_allowed && rules.dict_prefilter.may_start_word(&bytes[start..i])
+        } else {
+            i += len;
+            !c.is_whitespace()
+                && start >= next_allowed
+                && rules.dict_prefilter.may_start_punct(bytes[start])
+        };
+        if !may_start {
             continue;
         }
         let mut cur = ac.find(Input::new(text).range(start..).anchored(Anchored::Yes));
@@ -55,6 +73,18 @@ pub(crate) fn find(rules: &RuleSet, text: &str, out: &mut Vec<Cand>) {
                 None
             };
         }
+    }
+}
+
+/// The character at byte `i` and its length, with a fast path for ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (char::from(b), 1)
+    } else {
+        let c = text[i..].chars().next().expect("char boundary");
+        (c, c.len_utf8())
     }
 }
 

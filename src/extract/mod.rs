@@ -98,10 +98,7 @@ pub(crate) struct RoleSpan<'r> {
     pub types: &'r [usize],
 }
 
-/// Word characters for boundary checks: letters, digits and `_`.
-pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
+pub(crate) use crate::util::is_word_char;
 
 const FIELDS: [Field; 2] = [Field::Title, Field::Abstract];
 

@@ -13,7 +13,7 @@
 
 use super::{Cand, Source};
 use crate::extract::Field;
-use crate::rules::{PhraseRule, RuleSet, TypeInfo};
+use crate::rules::{RuleSet, TypeInfo};
 
 /// A token of the field: a word or one punctuation character; byte offsets.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +55,11 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             let s = i;
             loop {
                 while i < n {
+                    // ASCII letters and digits in a tight loop; other characters one by one.
+                    if b[i].is_ascii_alphanumeric() {
+                        i += 1;
+                        continue;
+                    }
                     let l = wlen(i);
                     if l == 0 {
                         break;
@@ -105,30 +110,24 @@ pub(crate) fn is_stop(info: &TypeInfo, w: &str) -> bool {
         || w.bytes().all(|c| c.is_ascii_digit() || c == b'.')
 }
 
-/// Whether a lower-cased word is one of the heads, or a plural of one.
-fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
-    if p.heads.contains(w) {
-        return true;
-    }
+/// The phrase rules (bit `i` for `rules.phrases[i]`) a lower-cased word is a head of, as
+/// written or as a plural ("networks", "strategies", "classes").
+fn head_rules(rules: &RuleSet, w: &str, buf: &mut String) -> u64 {
+    let heads = &rules.phrase_heads;
+    let mut mask = heads.get(w).copied().unwrap_or(0);
     if let Some(x) = w.strip_suffix('s') {
-        if p.heads.contains(x) {
-            return true;
-        }
+        mask |= heads.get(x).copied().unwrap_or(0);
         if let Some(y) = x.strip_suffix("ie") {
             buf.clear();
             buf.push_str(y);
             buf.push('y');
-            if p.heads.contains(buf.as_str()) {
-                return true;
-            }
+            mask |= heads.get(buf.as_str()).copied().unwrap_or(0);
         }
         if let Some(y) = x.strip_suffix('e') {
-            if p.heads.contains(y) {
-                return true;
-            }
+            mask |= heads.get(y).copied().unwrap_or(0);
         }
     }
-    false
+    mask
 }
 
 /// Runs the phrase rules on one field; appends candidates.
@@ -146,20 +145,24 @@ pub(crate) fn find(
     let lower = text.to_ascii_lowercase();
     let mut buf = String::new();
     let word = |t: &Tok| &lower[t.start..t.end];
-    for p in &rules.phrases {
-        let wanted = match field {
-            Field::Title => p.in_title,
-            Field::Abstract => p.in_abstract,
-        };
-        if !wanted {
+    for i in 0..toks.len() {
+        let t = toks[i];
+        if !t.word {
             continue;
         }
-        let info = &rules.type_info[p.type_idx];
-        for i in 0..toks.len() {
-            let t = toks[i];
-            if !t.word || !is_head(p, word(&t), &mut buf) {
+        let mut mask = head_rules(rules, word(&t), &mut buf);
+        while mask != 0 {
+            let pi = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let p = &rules.phrases[pi];
+            let wanted = match field {
+                Field::Title => p.in_title,
+                Field::Abstract => p.in_abstract,
+            };
+            if !wanted {
                 continue;
             }
+            let info = &rules.type_info[p.type_idx];
             // The head must end the noun phrase, unless `of` continues it.
             let mut end = t.end;
             let mut words_right = 0;

@@ -37,6 +37,23 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
+/// A string map hashed with [`FxHasher`].
+pub type WordMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// How many `[[phrase]]` rules all files may have together (one bit each in a word's mask).
+const MAX_PHRASE_RULES: usize = 64;
+
+/// For each head noun of any `[[phrase]]` rule, the rules (bit `i` = `phrases[i]`) it heads.
+fn phrase_head_map(phrases: &[PhraseRule]) -> WordMap<u64> {
+    let mut m = WordMap::default();
+    for (i, p) in phrases.iter().enumerate() {
+        for h in &p.heads {
+            *m.entry(h.clone()).or_insert(0) |= 1 << i;
+        }
+    }
+    m
+}
+
 /// A string set hashed with [`FxHasher`].
 pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<FxHasher>>;
 
@@ -627,6 +644,13 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     ok = false;
                     (true, true)
                 });
+            if phrases.len() == MAX_PHRASE_RULES {
+                ctx.diags.push(f.diag(
+                    &p.id.span(),
+                    format!("more than {MAX_PHRASE_RULES} phrase rules in all files"),
+                ));
+                ok = false;
+            }
             if ok {
                 phrases.push(PhraseRule {
                     type_idx: ti,
@@ -677,6 +701,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             (!e.hand, -infos[e.type_idx].priority, e.rule, i)
         });
     }
+    let dict_prefilter = super::Prefilter::new(&surfaces);
     let dict_ac = if surfaces.is_empty() {
         None
     } else {
@@ -684,7 +709,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .ascii_case_insensitive(true)
-                .start_kind(StartKind::Both)
+                .start_kind(StartKind::Anchored)
                 .build(&surfaces)
                 .expect("dictionary automaton"),
         )
@@ -725,10 +750,12 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         rule_ids: ctx.rule_ids,
         rule_locs: ctx.rule_locs,
         dict_ac,
+        dict_prefilter,
         dict_slots: slots,
         dict_entries: kept,
         dict_lookup: lookup,
         patterns,
+        phrase_heads: phrase_head_map(&phrases),
         phrases,
         trigger_ac,
         trigger_map,

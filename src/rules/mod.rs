@@ -51,9 +51,11 @@ pub enum RulesError {
 }
 
 pub(crate) mod compile;
+mod prefilter;
 pub mod spec;
 
 pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, PhraseRule, TypeInfo};
+pub(crate) use prefilter::Prefilter;
 
 /// Rule ids reserved for the built-in acronym rules; rule files may not use them.
 pub const ACRONYM_RULES: [&str; 3] = ["acronym.long", "acronym.short", "acronym.use"];
@@ -72,6 +74,8 @@ pub struct RuleSet {
     /// Where each rule is defined (`file:line`), for messages; empty for built-ins.
     pub(crate) rule_locs: Vec<String>,
     pub(crate) dict_ac: Option<aho_corasick::AhoCorasick>,
+    /// Rejects most positions where no dictionary term can start, before the automaton runs.
+    pub(crate) dict_prefilter: Prefilter,
     /// For each automaton pattern, the entries (best first) sharing that surface form.
     pub(crate) dict_slots: Vec<Vec<u32>>,
     pub(crate) dict_entries: Vec<DictEntry>,
@@ -80,6 +84,9 @@ pub struct RuleSet {
     pub(crate) patterns: Vec<PatternRule>,
     /// The chunker's noun-phrase rules, in file order.
     pub(crate) phrases: Vec<PhraseRule>,
+    /// Every phrase rule head → the rules it heads (bit `i` for `phrases[i]`), so that each
+    /// word is looked up once whatever the number of rules.
+    pub(crate) phrase_heads: compile::WordMap<u64>,
     pub(crate) trigger_ac: Option<aho_corasick::AhoCorasick>,
     /// For each trigger word, the patterns it enables.
     pub(crate) trigger_map: Vec<Vec<u32>>,
