@@ -26,7 +26,7 @@ fn right_end(text: &str, end: usize) -> Option<usize> {
 /// Terms can only start where a word starts (or at punctuation), so instead of scanning the
 /// whole text with an unanchored search, the automaton runs anchored from each such position:
 /// a few transitions per word, and the word-boundary check on the left holds by construction.
-pub(crate) fn find(rules: &RuleSet, text: &str, out: &mut Vec<Cand>) {
+pub(crate) fn find<'a>(rules: &'a RuleSet, text: &'a str, out: &mut Vec<Cand<'a>>) {
     let Some(ac) = &rules.dict_ac else { return };
     let bytes = text.as_bytes();
     let mut next_allowed = 0;
@@ -88,7 +88,13 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     }
 }
 
-fn accept(rules: &RuleSet, text: &str, slot: usize, start: usize, end: usize) -> Option<Cand> {
+fn accept<'a>(
+    rules: &'a RuleSet,
+    text: &'a str,
+    slot: usize,
+    start: usize,
+    end: usize,
+) -> Option<Cand<'a>> {
     let end2 = right_end(text, end)?;
     let found = &text[start..end];
     for &ei in &rules.dict_slots[slot] {
@@ -100,7 +106,7 @@ fn accept(rules: &RuleSet, text: &str, slot: usize, start: usize, end: usize) ->
             start,
             end: end2,
             type_idx: e.type_idx,
-            canonical: e.canonical.clone(),
+            canonical: &e.canonical,
             rule: e.rule,
             role: None,
             source: Source::Dict,

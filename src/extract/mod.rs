@@ -76,13 +76,14 @@ pub(crate) enum Source {
     Pattern,
 }
 
-/// A mention before overlap resolution; offsets are bytes into the field's text.
+/// A mention before overlap resolution; offsets are bytes into the field's text. The
+/// canonical name borrows from the rules or the paper, so a candidate costs no allocation.
 #[derive(Debug, Clone)]
-pub(crate) struct Cand {
+pub(crate) struct Cand<'a> {
     pub start: usize,
     pub end: usize,
     pub type_idx: usize,
-    pub canonical: String,
+    pub canonical: &'a str,
     pub rule: usize,
     pub role: Option<Role>,
     pub source: Source,
@@ -116,7 +117,7 @@ fn field_text(paper: &Paper, f: Field) -> &str {
 /// field, overlapping candidates are resolved (longest span, then higher type priority, then
 /// earlier rule), roles are attached, and mentions come out sorted by field, start, end with
 /// code-point offsets.
-pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
+pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
     let mut defs = Vec::new();
@@ -169,17 +170,20 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
         kept_defs.push((d, t));
     }
     let mut uses = Vec::new();
+    let mut lower = String::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         let mut acr: Vec<Cand> = Vec::new();
         for (d, t) in &kept_defs {
+            let long = &field_text(paper, d.field)[d.long_span.0..d.long_span.1];
+            debug_assert_eq!(long, d.long);
             if d.field == f && d.paren {
                 // "statistical machine translation (SMT)": one mention for the definition.
                 acr.push(Cand {
                     start: d.long_span.0.min(d.short_span.0),
                     end: d.after,
                     type_idx: *t,
-                    canonical: d.long.clone(),
+                    canonical: long,
                     rule: 0,
                     role: None,
                     source: Source::Acronym,
@@ -190,7 +194,7 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
                         start: span.0,
                         end: span.1,
                         type_idx: *t,
-                        canonical: d.long.clone(),
+                        canonical: long,
                         rule,
                         role: None,
                         source: Source::Acronym,
@@ -207,7 +211,7 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
                     start: s,
                     end: e,
                     type_idx: *t,
-                    canonical: d.long.clone(),
+                    canonical: long,
                     rule: 2,
                     role: None,
                     source: Source::Acronym,
@@ -221,10 +225,17 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
         c.extend(acr);
         // Stop phrases of each type.
         c.retain(|x| {
-            x.source == Source::Acronym
-                || !rules.type_info[x.type_idx]
-                    .stop
-                    .contains(&text[x.start..x.end].to_lowercase())
+            if x.source == Source::Acronym {
+                return true;
+            }
+            let s = &text[x.start..x.end];
+            lower.clear();
+            if s.is_ascii() {
+                lower.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                lower.push_str(&s.to_lowercase());
+            }
+            !rules.type_info[x.type_idx].stop.contains(lower.as_str())
         });
     }
 
@@ -244,7 +255,7 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
 
 /// Keeps at most one candidate per span: longest first, then higher type priority, then
 /// earlier rule, then earlier start. Returns the kept candidates sorted by start, end.
-fn resolve(rules: &RuleSet, mut c: Vec<Cand>) -> Vec<Cand> {
+fn resolve<'a>(rules: &RuleSet, mut c: Vec<Cand<'a>>) -> Vec<Cand<'a>> {
     c.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
@@ -256,7 +267,7 @@ fn resolve(rules: &RuleSet, mut c: Vec<Cand>) -> Vec<Cand> {
             .then_with(|| a.type_idx.cmp(&b.type_idx))
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.start.cmp(&b.start))
-            .then_with(|| a.canonical.cmp(&b.canonical))
+            .then_with(|| a.canonical.cmp(b.canonical))
     });
     let mut kept: Vec<Cand> = Vec::with_capacity(c.len());
     for x in c {
@@ -287,7 +298,7 @@ fn to_mentions(
         out.push(Mention {
             etype: rules.types[k.type_idx].name.clone(),
             text: text[k.start..k.end].to_string(),
-            canonical: k.canonical,
+            canonical: k.canonical.to_string(),
             field,
             start: cp,
             end: cp + len,

@@ -137,10 +137,10 @@ fn split_items(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
 /// spans that hand a role to the mentions inside them.
 pub(crate) fn find<'r>(
     rules: &'r RuleSet,
-    text: &str,
+    text: &'r str,
     field: Field,
     active: &mut Vec<Vec<(usize, usize)>>,
-    out: &mut Vec<Cand>,
+    out: &mut Vec<Cand<'r>>,
     roles: &mut Vec<RoleSpan<'r>>,
 ) {
     // Per pattern: the byte windows around its trigger hits, merged; untriggered patterns
@@ -218,7 +218,7 @@ pub(crate) fn find<'r>(
                         start: a,
                         end: b,
                         type_idx: p.type_idx,
-                        canonical: text[a..b].to_string(),
+                        canonical: &text[a..b],
                         rule: p.rule,
                         role: p.role,
                         source: Source::Pattern,

@@ -131,12 +131,12 @@ fn head_rules(rules: &RuleSet, w: &str, buf: &mut String) -> u64 {
 }
 
 /// Runs the phrase rules on one field; appends candidates.
-pub(crate) fn find(
+pub(crate) fn find<'a>(
     rules: &RuleSet,
-    text: &str,
+    text: &'a str,
     field: Field,
     toks: &mut Vec<Tok>,
-    out: &mut Vec<Cand>,
+    out: &mut Vec<Cand<'a>>,
 ) {
     if rules.phrases.is_empty() {
         return;
@@ -218,7 +218,7 @@ pub(crate) fn find(
                 start,
                 end,
                 type_idx: p.type_idx,
-                canonical: text[start..end].to_string(),
+                canonical: &text[start..end],
                 rule: p.rule,
                 role: p.role,
                 source: Source::Pattern,
