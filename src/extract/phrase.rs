@@ -105,6 +105,43 @@ pub(crate) fn is_stop(info: &TypeInfo, w: &str) -> bool {
         || w.bytes().all(|c| c.is_ascii_digit() || c == b'.')
 }
 
+fn is_number(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+}
+
+/// Whether token `k` makes the modifiers of a `name` phrase a name: it has a digit, or a
+/// capital that is not merely the first letter of a sentence ("Parallel corpora are …"), in
+/// a word that is not made of `not_names` words only ("English data", "Arabic-English data").
+fn is_name_word(p: &PhraseRule, text: &str, lower: &str, toks: &[Tok], k: usize) -> bool {
+    let t = toks[k];
+    let w = &text[t.start..t.end];
+    if w.bytes().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let mut chars = w.chars();
+    let first_upper = chars.next().is_some_and(char::is_uppercase);
+    let inner_upper = chars.any(char::is_uppercase);
+    if !first_upper && !inner_upper {
+        return false;
+    }
+    if lower[t.start..t.end]
+        .split(['-', '/', ' '])
+        .filter(|x| !x.is_empty())
+        .all(|x| p.not_names.contains(x))
+    {
+        return false;
+    }
+    inner_upper || !sentence_start(text, toks, k)
+}
+
+/// Whether token `k` starts a sentence: first token, or right after `.`, `!` or `?`.
+fn sentence_start(text: &str, toks: &[Tok], k: usize) -> bool {
+    match k.checked_sub(1).map(|i| toks[i]) {
+        None => true,
+        Some(prev) => !prev.word && matches!(&text[prev.start..prev.end], "." | "!" | "?"),
+    }
+}
+
 /// Whether a lower-cased word is one of the heads, or a plural of one.
 fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
     if p.heads.contains(w) {
@@ -189,25 +226,30 @@ pub(crate) fn find(
                     continue;
                 }
             }
-            // Modifiers to the left.
+            // Modifiers to the left; a number only right after a capitalised word
+            // ("TAC 2010 data", "CoNLL 2006 datasets"), never first.
+            let takes = |k: usize| {
+                toks[k].word
+                    && (!is_stop(info, word(&toks[k]))
+                        || (is_number(word(&toks[k]))
+                            && k > 0
+                            && toks[k - 1].word
+                            && !is_stop(info, word(&toks[k - 1]))
+                            && text[toks[k - 1].start..toks[k - 1].end]
+                                .chars()
+                                .any(char::is_uppercase)))
+            };
             let mut j = i;
-            while j > 0
-                && (i - j + 1 + words_right) < p.max_words
-                && toks[j - 1].word
-                && !is_stop(info, word(&toks[j - 1]))
-            {
+            while j > 0 && (i - j + 1 + words_right) < p.max_words && takes(j - 1) {
                 j -= 1;
+            }
+            while j < i && is_number(word(&toks[j])) {
+                j += 1;
             }
             if j == i && !p.bare {
                 continue;
             }
-            if p.name
-                && !toks[j..i].iter().any(|t| {
-                    text[t.start..t.end]
-                        .chars()
-                        .any(|c| c.is_uppercase() || c.is_ascii_digit())
-                })
-            {
+            if p.name && !(j..i).any(|k| is_name_word(p, text, &lower, toks, k)) {
                 continue;
             }
             let start = toks[j].start;

@@ -99,6 +99,8 @@ pub struct PhraseRule {
     pub of: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
+    /// Lower-cased capitalised words that do not count as names for `name`.
+    pub not_names: WordSet,
     pub role: Option<Role>,
     pub in_title: bool,
     pub in_abstract: bool,
@@ -627,6 +629,39 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     ok = false;
                     (true, true)
                 });
+            let mut not_names = WordSet::default();
+            for w in &p.not_names {
+                let v = w.get_ref().trim().to_lowercase();
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    ctx.diags
+                        .push(f.diag(&w.span(), "not_names entries must be single words"));
+                    ok = false;
+                } else {
+                    not_names.insert(v);
+                }
+            }
+            for file in &p.not_names_files {
+                let path = dir.join(file.get_ref());
+                match super::read_text(&path) {
+                    Err(super::TextError::Utf8(diag)) => {
+                        ctx.diags.push(diag);
+                        ok = false;
+                    }
+                    Ok(text) => not_names.extend(
+                        text.lines()
+                            .map(str::trim)
+                            .filter(|w| !w.is_empty() && !w.starts_with('#'))
+                            .map(str::to_lowercase),
+                    ),
+                    Err(super::TextError::Io(err)) => {
+                        ctx.diags.push(f.diag(
+                            &file.span(),
+                            format!("cannot read not_names file `{}`: {err}", path.display()),
+                        ));
+                        ok = false;
+                    }
+                }
+            }
             if ok {
                 phrases.push(PhraseRule {
                     type_idx: ti,
@@ -636,6 +671,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     bare: p.bare.as_ref().is_some_and(|b| *b.get_ref()),
                     of: p.of.as_ref().is_some_and(|b| *b.get_ref()),
                     name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
+                    not_names,
                     role,
                     in_title,
                     in_abstract,

@@ -55,6 +55,12 @@ pub struct RawPhrase {
     pub of: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
     pub name: Option<Spanned<bool>>,
+    /// Capitalised words that do not make a modifier a name ("English data"), any case.
+    #[serde(default)]
+    pub not_names: Vec<Spanned<String>>,
+    /// Word list files (one word per line, `#` comments) added to `not_names`.
+    #[serde(default)]
+    pub not_names_files: Vec<Spanned<String>>,
     pub role: Option<Spanned<String>>,
     #[serde(default)]
     pub fields: Vec<Spanned<String>>,
