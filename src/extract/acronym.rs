@@ -48,10 +48,16 @@ pub(crate) fn is_short_form(s: &str) -> bool {
     if s.chars().filter(|c| c.is_uppercase()).count() < 2 {
         return false;
     }
-    if s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
+    if is_roman(s) {
         return false;
     }
     !s.ends_with(['-', '.', '\''])
+}
+
+/// Whether `s` reads as a Roman numeral ("II", "IV", "XI"): a short form only when the
+/// words before it spell it exactly ("variational inference (VI)").
+fn is_roman(s: &str) -> bool {
+    s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
 }
 
 /// `LLMs` → `LLM`: a lower-case plural `s` after a capital is not part of the acronym.
@@ -353,7 +359,8 @@ fn long_short(
     inner_start: usize,
 ) -> Option<Def> {
     let spaced = || inner.contains(" - ") && is_short_form(&inner.replace(" - ", "-"));
-    if !is_short_form(inner) && !spaced() {
+    let roman = is_roman(inner) && (2..=4).contains(&inner.len());
+    if !is_short_form(inner) && !spaced() && !roman {
         return None;
     }
     let base = base_of(inner);
@@ -388,6 +395,9 @@ fn long_short(
                 return Some(make(&words[k..end]));
             }
         }
+    }
+    if roman {
+        return None;
     }
     // 2. Schwartz–Hearst: the shortest window whose first word starts with the first
     //    letter and that contains the other letters in order.
@@ -549,6 +559,84 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     words
 }
 
+/// Phrases that introduce a long form right after a short form ("MSE stands for the mean
+/// squared error").
+const LOOSE_VERBS: &[&[&str]] = &[
+    &["stands", "for"],
+    &["stand", "for"],
+    &["is", "short", "for"],
+    &["denotes"],
+    &["refers", "to"],
+    &["means"],
+    &["represents"],
+];
+
+/// Index of the first long-form word after the short form `words[wi]` and a separator
+/// (`:`, `=`, a dash, a comma, or one of [`LOOSE_VERBS`] with an optional article), if any.
+fn loose_separator(text: &str, words: &[(usize, usize)], wi: usize) -> Option<usize> {
+    let next = *words.get(wi + 1)?;
+    let gap = text[words[wi].1..next.0].trim();
+    if matches!(gap, ":" | "=" | "-" | "–" | "—" | ",") {
+        return Some(wi + 1);
+    }
+    if !gap.is_empty() {
+        return None;
+    }
+    let lw = |i: usize| words.get(i).map(|&(x, y)| text[x..y].to_lowercase());
+    for verb in LOOSE_VERBS {
+        let ok = verb.iter().enumerate().all(|(k, v)| {
+            lw(wi + 1 + k).as_deref() == Some(*v)
+                && text[words[wi + k].1..words[wi + 1 + k].0].trim().is_empty()
+        });
+        if ok {
+            let mut from = wi + 1 + verb.len();
+            if matches!(lw(from).as_deref(), Some("the" | "a" | "an")) {
+                from += 1;
+            }
+            return (from < words.len()).then_some(from);
+        }
+    }
+    None
+}
+
+/// A run of plain words before the short form `words[wi]` in the same sentence whose
+/// initials spell `key`, one letter per word ("reinforcement learning … RL algorithms").
+/// Plain: letters only, no capital after the first letter, no link or stop words.
+fn backward(text: &str, words: &[(usize, usize)], wi: usize, key: &str) -> Option<(usize, usize)> {
+    let plain = |&(a, b): &(usize, usize)| {
+        let w = &text[a..b];
+        w.chars().all(char::is_alphabetic)
+            && w.chars().skip(1).all(char::is_lowercase)
+            && !w.ends_with("ly")
+            && !LINK_WORDS.contains(&w.to_lowercase().as_str())
+            && !LOOSE_STOP.contains(&w.to_lowercase().as_str())
+    };
+    let n = key.len();
+    let a = words[wi].0;
+    if n < 2 || wi < n {
+        return None;
+    }
+    for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
+        let win = &words[i..i + n];
+        if text[win[n - 1].1..a].contains(['.', ';']) {
+            return None;
+        }
+        if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
+            continue;
+        }
+        let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
+            text[x..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
+        });
+        if ok {
+            return Some((win[0].0, win[n - 1].1));
+        }
+    }
+    None
+}
+
 /// Definitions without parentheses, each short form defined once:
 ///
 /// * `SHORT: long form` and `SHORT = long form` ("DA = direct assessment, RR = …");
@@ -560,14 +648,6 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         return;
     }
     let words = word_spans(text);
-    let plain = |&(a, b): &(usize, usize)| {
-        let w = &text[a..b];
-        w.chars().all(char::is_alphabetic)
-            && w.chars().skip(1).all(char::is_lowercase)
-            && !w.ends_with("ly")
-            && !LINK_WORDS.contains(&w.to_lowercase().as_str())
-            && !LOOSE_STOP.contains(&w.to_lowercase().as_str())
-    };
     for (wi, &(a, b)) in words.iter().enumerate() {
         let short = text[a..b].trim_end_matches(['-', '\'']);
         if !is_short_form(short) || !short.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -577,22 +657,29 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         if defs.iter().any(|d| d.base == base) {
             continue;
         }
-        // Part of a longer, hyphenated short form ("CLG - TV", "H - ELM").
+        // Part of a longer, hyphenated short form ("CLG - TV", "H - ELM"); a dash between
+        // a short form and words ("AP - Average Precision") is a definition instead.
         let after = text[a + short.len()..].trim_start();
         let before = text[..a].trim_end();
-        if (after.starts_with('-')
-            && after[1..]
-                .trim_start()
-                .starts_with(|c: char| c.is_uppercase()))
-            || before.ends_with('-')
-        {
+        let next_short = after.strip_prefix('-').is_some_and(|r| {
+            let r = r.trim_start();
+            is_short_form(
+                r.split(|c: char| c.is_whitespace() || c == ',')
+                    .next()
+                    .unwrap_or(""),
+            )
+        });
+        let prev_short = before.strip_suffix('-').is_some_and(|l| {
+            let l = l.trim_end();
+            is_short_form(l.rsplit(char::is_whitespace).next().unwrap_or(""))
+        });
+        if next_short || prev_short || (before.ends_with('-') && !before.ends_with(" -")) {
             continue;
         }
         let key: String = key_chars(base).into_iter().collect();
         if key.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
-        let n = key.len();
         let mk = |ls: usize, le: usize| Def {
             short: short.to_string(),
             base: base.to_string(),
@@ -603,23 +690,27 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             after: a + short.len(),
             paren: false,
         };
-        // `SHORT: long` / `SHORT = long`.
-        let rest = &text[a + short.len()..];
-        let sep = rest.trim_start();
-        if sep.starts_with([':', '=']) && wi + 1 < words.len() {
-            let from = wi + 1;
+        // `SHORT: long`, `SHORT = long`, `SHORT - long`, `SHORT, long`, `SHORT stands for
+        // (the) long` …: the words right after the separator spell the short form exactly.
+        let sep = loose_separator(text, &words, wi);
+        // After a comma the words may as well begin the next item of a list ("Machine
+        // Learning : ML , Meta - Learning : MTL"): an earlier spelling wins there.
+        let comma = sep.is_some_and(|f| text[b..words[f].0].trim() == ",");
+        if let Some(from) = sep.filter(|_| !comma || backward(text, &words, wi, &key).is_none()) {
             let lim = word_limit(&key.chars().collect::<Vec<_>>());
             let mut best = None;
             for m in 1..=lim.min(words.len() - from) {
                 let win = &words[from..from + m];
                 let span = &text[win[0].0..win[m - 1].1];
-                if span.contains(['.', ',', ';', ':', '(', ')', '='])
-                    || !text[b..win[0].0].trim().starts_with([':', '='])
-                {
+                if span.contains(['.', ',', ';', ':', '(', ')', '=']) {
                     break;
                 }
                 if initials_match(text, win, &key) {
-                    best = Some((win[0].0, win[m - 1].1));
+                    // Not when the last word continues with a dash ("Faster R - CNN").
+                    let tail = text[win[m - 1].1..].trim_start();
+                    if !tail.starts_with(['-', '–']) {
+                        best = Some((win[0].0, win[m - 1].1));
+                    }
                     break;
                 }
             }
@@ -629,30 +720,7 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             }
         }
         // Plain words spelling the short form earlier in the sentence.
-        if n < 2 || wi < n {
-            continue;
-        }
-        let mut found = None;
-        for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
-            let win = &words[i..i + n];
-            if text[win[n - 1].1..a].contains(['.', ';']) {
-                break;
-            }
-            if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')'])
-            {
-                continue;
-            }
-            let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
-                text[x..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
-            });
-            if ok {
-                found = Some((win[0].0, win[n - 1].1));
-                break;
-            }
-        }
+        let found = backward(text, &words, wi, &key);
         if let Some((ls, le)) = found {
             defs.push(mk(ls, le));
         }
