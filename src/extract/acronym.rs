@@ -8,6 +8,7 @@
 
 use super::is_word_char;
 use crate::extract::Field;
+use crate::rules::RuleSet;
 
 /// One acronym definition found in a field; spans are byte ranges into the field's text.
 #[derive(Debug, Clone)]
@@ -724,5 +725,49 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         if let Some((ls, le)) = found {
             defs.push(mk(ls, le));
         }
+    }
+}
+
+/// End of the one mention a parenthesised definition gives: after the closing parenthesis,
+/// or after a head noun of a `[[phrase]]` rule that follows it and ends the noun phrase
+/// ("machine translation (MT) systems", "part-of-speech (POS) tagging").
+pub(crate) fn mention_end(rules: &RuleSet, text: &str, d: &Def) -> usize {
+    let rest = &text[d.after.min(text.len())..];
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let word_len = rest[lead..]
+        .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len() - lead);
+    if lead == 0 || word_len == 0 {
+        return d.after;
+    }
+    let word = &rest[lead..lead + word_len];
+    if !word.starts_with(|c: char| c.is_lowercase()) {
+        return d.after;
+    }
+    let lower = word.to_lowercase();
+    let mut buf = String::new();
+    if !rules
+        .phrases
+        .iter()
+        .any(|p| super::phrase::is_head(p, &lower, &mut buf))
+    {
+        return d.after;
+    }
+    // The head must end the noun phrase: punctuation, the end, or a stop word follows.
+    let after = rest[lead + word_len..].trim_start();
+    let next: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let ends = next.is_empty()
+        || rules
+            .type_info
+            .iter()
+            .any(|i| i.stop_words.contains(next.as_str()));
+    if ends {
+        d.after + lead + word_len
+    } else {
+        d.after
     }
 }

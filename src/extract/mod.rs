@@ -180,7 +180,7 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
                 // "statistical machine translation (SMT)": one mention for the definition.
                 acr.push(Cand {
                     start: d.long_span.0.min(d.short_span.0),
-                    end: d.after,
+                    end: acronym::mention_end(rules, text, d),
                     type_idx: *t,
                     canonical: d.long.clone(),
                     rule: 0,

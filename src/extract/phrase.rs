@@ -143,7 +143,7 @@ fn sentence_start(text: &str, toks: &[Tok], k: usize) -> bool {
 }
 
 /// Whether a lower-cased word is one of the heads, or a plural of one.
-fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
+pub(crate) fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
     if p.heads.contains(w) {
         return true;
     }
