@@ -197,6 +197,9 @@ pub(crate) fn find(
             if !t.word || !is_head(p, word(&t), &mut buf) {
                 continue;
             }
+            if !p.plural && !p.heads.contains(word(&t)) {
+                continue;
+            }
             // The head must end the noun phrase, unless `of` continues it.
             let mut end = t.end;
             let mut words_right = 0;

@@ -97,6 +97,8 @@ pub struct PhraseRule {
     pub max_words: usize,
     pub bare: bool,
     pub of: bool,
+    /// Plural heads count too.
+    pub plural: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// Lower-cased capitalised words that do not count as names for `name`.
@@ -670,6 +672,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     max_words,
                     bare: p.bare.as_ref().is_some_and(|b| *b.get_ref()),
                     of: p.of.as_ref().is_some_and(|b| *b.get_ref()),
+                    plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
                     name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
                     not_names,
                     role,

@@ -53,6 +53,8 @@ pub struct RawPhrase {
     pub bare: Option<Spanned<bool>>,
     /// Whether the phrase may continue with `of` + words ("learning of morphology").
     pub of: Option<Spanned<bool>>,
+    /// Whether plural heads count too (default true; "translations" are results, not a task).
+    pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
     pub name: Option<Spanned<bool>>,
     /// Capitalised words that do not make a modifier a name ("English data"), any case.
