@@ -252,6 +252,15 @@ pub(crate) fn find(
             if j == i && !p.bare {
                 continue;
             }
+            // "syntactic and semantic parsing": one word, `and`/`or`, then the modifiers.
+            if p.coordinated && j < i && j >= 2 && toks[j - 1].word && toks[j - 2].word {
+                let conj = word(&toks[j - 1]);
+                let first = word(&toks[j - 2]);
+                let alone = j == 2 || !toks[j - 3].word || is_stop(info, word(&toks[j - 3]));
+                if matches!(conj, "and" | "or") && !is_stop(info, first) && alone {
+                    j -= 2;
+                }
+            }
             if p.name && !(j..i).any(|k| is_name_word(p, text, &lower, toks, k)) {
                 continue;
             }

@@ -99,6 +99,8 @@ pub struct PhraseRule {
     pub of: bool,
     /// Plural heads count too.
     pub plural: bool,
+    /// "A and B head" (A one word) is one phrase.
+    pub coordinated: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// Lower-cased capitalised words that do not count as names for `name`.
@@ -673,6 +675,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     bare: p.bare.as_ref().is_some_and(|b| *b.get_ref()),
                     of: p.of.as_ref().is_some_and(|b| *b.get_ref()),
                     plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
+                    coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
                     not_names,
                     role,

@@ -53,6 +53,9 @@ pub struct RawPhrase {
     pub bare: Option<Spanned<bool>>,
     /// Whether the phrase may continue with `of` + words ("learning of morphology").
     pub of: Option<Spanned<bool>>,
+    /// Whether "A and B head" is one phrase when A is a single word ("syntactic and semantic
+    /// parsing"; default false).
+    pub coordinated: Option<Spanned<bool>>,
     /// Whether plural heads count too (default true; "translations" are results, not a task).
     pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
