@@ -219,11 +219,10 @@ pub(crate) fn find(
                     let ends = toks
                         .get(k)
                         .is_none_or(|n| !n.word || is_stop(info, word(n)));
+                    // Otherwise the phrase ends at the head, as `of` is a stop word.
                     if last >= i + 2 && ends {
                         end = toks[last].end;
                         words_right = last - i;
-                    } else {
-                        continue;
                     }
                 } else if !is_stop(info, w) {
                     continue;
