@@ -67,6 +67,17 @@ GENERIC_STOP = {
     "reddit conversation corpus",
 }
 
+# Organisations and venue / evaluation-series names. Alone they name who made or hosted the
+# data ("Google", "CoNLL", "SemEval"), not a dataset, method or task; the specific entries
+# ("CoNLL 2003", "SemEval-2010 Task 8", "Google News") are not affected. Always dropped, even
+# when written with inner capitals. Compared case-insensitively.
+ORGS_AND_VENUES = {
+    "google", "microsoft", "facebook", "amazon", "apple", "ibm", "baidu", "yahoo", "alibaba",
+    "tencent", "openai", "deepmind", "nvidia", "ldc", "nist", "darpa",
+    "conll", "semeval", "senseval", "acl", "emnlp", "naacl", "eacl", "coling", "neurips",
+    "nips", "icml", "iclr", "cvpr", "iccv", "eccv", "aaai", "ijcai", "kdd",
+}
+
 # Names kept although the lowercase-frequency criteria would drop them: the word is frequent
 # in lowercase precisely because the named technique is ubiquitous.
 KEEP = {"transformer"}
@@ -170,6 +181,8 @@ class Curator:
             return "shorter than 3 characters"
         single = " " not in term
         distinctive = single and any(c.isupper() for c in term[1:])
+        if low in ORGS_AND_VENUES:
+            return "organisation or venue name"
         if low in GENERIC_STOP and not distinctive:
             return "generic stop list"
         if single and low not in KEEP and not any(c.isdigit() for c in term):
