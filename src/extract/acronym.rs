@@ -27,6 +27,9 @@ pub(crate) struct Def {
     /// Whether the definition is `long (SHORT)` / `SHORT (long)` with nothing else inside the
     /// parentheses: then one mention covers it all, as annotators mark it.
     pub paren: bool,
+    /// The words whose head noun types the acronym: the long form plus any generic words
+    /// left out of it before the parenthesis ("post processing method (PP)": `method`).
+    pub head_text: String,
 }
 
 /// Whether `s` looks like a short form: 2–10 characters, no spaces, starting with a letter
@@ -383,6 +386,7 @@ fn long_short(
             short_span: (inner_start, inner_start + inner.len()),
             after: close + 1,
             paren: text[inner_start + inner.len()..close].trim().is_empty(),
+            head_text: text[start..open].trim_end().to_string(),
         }
     };
     // 1. Word initials spell the short form (link words optional): the clearest reading.
@@ -467,6 +471,7 @@ fn short_long(
         short_span: (tstart, tstart + short.len()),
         after: close + 1,
         paren: true,
+        head_text: inner.to_string(),
     })
 }
 
@@ -690,6 +695,7 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             short_span: (a, a + short.len()),
             after: a + short.len(),
             paren: false,
+            head_text: text[ls..le].to_string(),
         };
         // `SHORT: long`, `SHORT = long`, `SHORT - long`, `SHORT, long`, `SHORT stands for
         // (the) long` …: the words right after the separator spell the short form exactly.

@@ -404,7 +404,7 @@ fn acronym_type(rules: &RuleSet, text: &str, d: &acronym::Def, roles: &[RoleSpan
             .position(|i| i.acronym_default == Some(want))
     };
     let by_head =
-        type_by_head(rules, &follow).or_else(|| type_by_head(rules, &lower_words(&d.long)));
+        type_by_head(rules, &follow).or_else(|| type_by_head(rules, &lower_words(&d.head_text)));
     match by_head {
         // What a paper proposes is not typed as a mere topic ("… Meta Learning (RAML)").
         Some(t)
