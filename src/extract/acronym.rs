@@ -410,8 +410,13 @@ fn long_short(
     let from = n.saturating_sub(limit);
     for k in (from..n).rev() {
         let long = &text[words[k].0..words[n - 1].1];
-        // One word only when it is clearly longer than the short form ("Blockchain (BC)").
-        if k + 1 == n && !long.contains('-') && long.chars().count() < key.len() + 4 {
+        // One word only for a two-letter short form and when clearly longer than it
+        // ("Blockchain (BC)"); three letters found in one word are mostly chance ("these
+        // two features (FTE, PMC)").
+        if k + 1 == n
+            && !long.contains('-')
+            && (long.chars().count() < key.len() + 4 || key.len() > 2)
+        {
             continue;
         }
         if feasible(&key, long) {
@@ -542,6 +547,18 @@ const LOOSE_STOP: &[&str] = &[
     "then",
     "there",
     "their",
+    "however",
+    "therefore",
+    "thus",
+    "hence",
+    "moreover",
+    "furthermore",
+    "here",
+    "where",
+    "when",
+    "while",
+    "since",
+    "because",
 ];
 
 /// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
@@ -628,6 +645,10 @@ fn backward(text: &str, words: &[(usize, usize)], wi: usize, key: &str) -> Optio
             return None;
         }
         if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
+            continue;
+        }
+        // A long form ends in a noun, not a participle ("the scores achieved by … SA").
+        if text[win[n - 1].0..win[n - 1].1].ends_with("ed") {
             continue;
         }
         let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
