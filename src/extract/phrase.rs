@@ -200,6 +200,9 @@ pub(crate) fn find(
             if !p.plural && !p.heads.contains(word(&t)) {
                 continue;
             }
+            if i > 0 && toks[i - 1].word && p.not_after.contains(word(&toks[i - 1])) {
+                continue;
+            }
             // The head must end the noun phrase, unless `of` continues it.
             let mut end = t.end;
             let mut words_right = 0;
@@ -251,7 +254,10 @@ pub(crate) fn find(
             if j == i && !p.bare {
                 continue;
             }
-            // "syntactic and semantic parsing": one word, `and`/`or`, then the modifiers.
+            // "syntactic and semantic parsing": one word, `and`/`or`, then the modifiers. The
+            // span covers both; the canonical name is the phrase after `and` ("semantic
+            // parsing"), so the graph does not get a node per coordination.
+            let canon_start = toks[j].start;
             if p.coordinated && j < i && j >= 2 && toks[j - 1].word && toks[j - 2].word {
                 let conj = word(&toks[j - 1]);
                 let first = word(&toks[j - 2]);
@@ -268,7 +274,7 @@ pub(crate) fn find(
                 start,
                 end,
                 type_idx: p.type_idx,
-                canonical: text[start..end].to_string(),
+                canonical: text[canon_start..end].to_string(),
                 rule: p.rule,
                 role: p.role,
                 source: Source::Pattern,

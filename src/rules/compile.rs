@@ -101,6 +101,8 @@ pub struct PhraseRule {
     pub plural: bool,
     /// "A and B head" (A one word) is one phrase.
     pub coordinated: bool,
+    /// Lower-cased words that may not stand right before the head.
+    pub not_after: WordSet,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// Lower-cased capitalised words that do not count as names for `name`.
@@ -633,6 +635,17 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     ok = false;
                     (true, true)
                 });
+            let mut not_after = WordSet::default();
+            for w in &p.not_after {
+                let v = w.get_ref().trim().to_lowercase();
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    ctx.diags
+                        .push(f.diag(&w.span(), "not_after entries must be single words"));
+                    ok = false;
+                } else {
+                    not_after.insert(v);
+                }
+            }
             let mut not_names = WordSet::default();
             for w in &p.not_names {
                 let v = w.get_ref().trim().to_lowercase();
@@ -676,6 +689,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     of: p.of.as_ref().is_some_and(|b| *b.get_ref()),
                     plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
+                    not_after,
                     name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
                     not_names,
                     role,

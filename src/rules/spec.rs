@@ -56,6 +56,10 @@ pub struct RawPhrase {
     /// Whether "A and B head" is one phrase when A is a single word ("syntactic and semantic
     /// parsing"; default false).
     pub coordinated: Option<Spanned<bool>>,
+    /// Words that may not stand right before the head, any case ("learning process" is the
+    /// process of a concept, not a method).
+    #[serde(default)]
+    pub not_after: Vec<Spanned<String>>,
     /// Whether plural heads count too (default true; "translations" are results, not a task).
     pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
