@@ -125,6 +125,12 @@ fn phrase_chunker() {
             ("image registration", "concept"),
             &[],
         ),
+        // problems are concepts, head included; qualifying adjectives and plurals are not
+        (
+            "the word segmentation problem is an open problem among complex problems",
+            ("word segmentation problem", "concept"),
+            &["open problem", "complex problems"],
+        ),
         // a language before a named resource belongs to its name
         (
             "senses from Czech WordNet and English Wikipedia",
