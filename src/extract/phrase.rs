@@ -181,25 +181,26 @@ pub(crate) fn find(
     }
     tokenize(text, toks);
     let lower = text.to_ascii_lowercase();
-    let mut buf = String::new();
     let word = |t: &Tok| &lower[t.start..t.end];
-    for p in &rules.phrases {
-        let wanted = match field {
-            Field::Title => p.in_title,
-            Field::Abstract => p.in_abstract,
-        };
-        if !wanted {
+    for i in 0..toks.len() {
+        let t = toks[i];
+        if !t.word {
             continue;
         }
-        let info = &rules.type_info[p.type_idx];
-        for i in 0..toks.len() {
-            let t = toks[i];
-            if !t.word || !is_head(p, word(&t), &mut buf) {
+        // One lookup finds every rule this word is a head (or a plural head) of.
+        let Some(hits) = rules.phrase_heads.get(word(&t)) else {
+            continue;
+        };
+        for &(pi, plural) in hits {
+            let p = &rules.phrases[pi];
+            let wanted = match field {
+                Field::Title => p.in_title,
+                Field::Abstract => p.in_abstract,
+            };
+            if !wanted || (plural && !p.plural) {
                 continue;
             }
-            if !p.plural && !p.heads.contains(word(&t)) {
-                continue;
-            }
+            let info = &rules.type_info[p.type_idx];
             if i > 0 && toks[i - 1].word && p.not_after.contains(word(&toks[i - 1])) {
                 continue;
             }

@@ -87,6 +87,18 @@ pub enum Cut {
     Prefix,
 }
 
+/// Lower-cased head word or plural form → (phrase rule index, is a plural form).
+pub type HeadIndex = HashMap<String, Vec<(usize, bool)>, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The plural forms [`crate::extract`]'s chunker accepts for a head: `+s`, `+es`, `y → ies`.
+fn plural_forms(h: &str) -> Vec<String> {
+    let mut v = vec![format!("{h}s"), format!("{h}es")];
+    if let Some(stem) = h.strip_suffix('y') {
+        v.push(format!("{stem}ies"));
+    }
+    v
+}
+
 /// One compiled `[[phrase]]`: the chunker's noun phrases ending in one of `heads`.
 #[derive(Debug, Clone)]
 pub struct PhraseRule {
@@ -775,6 +787,26 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     };
 
     let _ = line_of;
+    let mut phrase_heads = HeadIndex::default();
+    for (pi, p) in phrases.iter().enumerate() {
+        for h in &p.heads {
+            // A form that is a head itself and a plural of another head counts as a head.
+            let mut add = |w: String, plural: bool| {
+                let v = phrase_heads.entry(w).or_default();
+                match v.iter_mut().find(|(q, _)| *q == pi) {
+                    Some(e) => e.1 &= plural,
+                    None => v.push((pi, plural)),
+                }
+            };
+            add(h.clone(), false);
+            for f in plural_forms(h) {
+                add(f, true);
+            }
+        }
+    }
+    for v in phrase_heads.values_mut() {
+        v.sort_unstable();
+    }
     Some(RuleSet {
         types,
         type_info: infos,
@@ -786,6 +818,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         dict_lookup: lookup,
         patterns,
         phrases,
+        phrase_heads,
         trigger_ac,
         trigger_map,
         untriggered,
