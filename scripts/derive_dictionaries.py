@@ -67,6 +67,17 @@ GENERIC_STOP = {
     "reddit conversation corpus",
 }
 
+# Organisations and venue / evaluation-series names. Alone they name who made or hosted the
+# data ("Google", "CoNLL", "SemEval"), not a dataset, method or task; the specific entries
+# ("CoNLL 2003", "SemEval-2010 Task 8", "Google News") are not affected. Always dropped, even
+# when written with inner capitals. Compared case-insensitively.
+ORGS_AND_VENUES = {
+    "google", "microsoft", "facebook", "amazon", "apple", "ibm", "baidu", "yahoo", "alibaba",
+    "tencent", "openai", "deepmind", "nvidia", "ldc", "nist", "darpa",
+    "conll", "semeval", "senseval", "acl", "emnlp", "naacl", "eacl", "coling", "neurips",
+    "nips", "icml", "iclr", "cvpr", "iccv", "eccv", "aaai", "ijcai", "kdd",
+}
+
 # Names kept although the lowercase-frequency criteria would drop them: the word is frequent
 # in lowercase precisely because the named technique is ubiquitous.
 KEEP = {"transformer"}
@@ -170,6 +181,8 @@ class Curator:
             return "shorter than 3 characters"
         single = " " not in term
         distinctive = single and any(c.isupper() for c in term[1:])
+        if low in ORGS_AND_VENUES:
+            return "organisation or venue name"
         if low in GENERIC_STOP and not distinctive:
             return "generic stop list"
         if single and low not in KEEP and not any(c.isdigit() for c in term):
@@ -449,15 +462,16 @@ def derive_acronyms(data: Path, stats: WordStats) -> tuple[list[str], list]:
 
 # ---- precision on the TRAIN splits of the gold sets -------------------------------------
 # A term that often occurs in the training texts but is rarely a gold entity span exactly
-# there ("Google", "CoNLL", "RTE" as a dataset) hurts precision: it is dropped. Only the train
-# splits (SciERC train, TDMSci train) are read, never dev sets, and only to drop entries.
+# there ("Google", "CoNLL", "RTE" as a dataset) hurts precision: it is dropped. Only SciERC
+# train is read (never a dev set), and only to drop entries. TDMSci is not read at all: its
+# train file is the split `paperkg eval` reports, so nothing may be tuned on it.
 TUNE_MIN_OCCURRENCES = 3
 TUNE_MIN_PRECISION = 0.2
 PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
 
 
 def train_texts(data: Path) -> list[tuple[str, set[tuple[int, int]]]]:
-    """(text, exact gold spans of the scored labels) for SciERC train and TDMSci train."""
+    """(text, exact gold spans of the scored labels) for SciERC train."""
     docs = []
     with open(data / "scierc/train.json", encoding="utf-8") as f:
         for line in f:
@@ -470,25 +484,6 @@ def train_texts(data: Path) -> list[tuple[str, set[tuple[int, int]]]]:
             spans = {(offs[a][0], offs[b][1]) for s in r["ner"] for a, b, lab in s
                      if lab in ("Method", "Task", "Material")}
             docs.append((" ".join(toks), spans))
-    with open(data / "tdmsci/train_1500_v2.conll", encoding="utf-8") as f:
-        for block in f.read().split("\n\n"):
-            rows = [l.split("\t") for l in block.strip().split("\n") if l.strip()]
-            if not rows:
-                continue
-            offs, pos = [], 0
-            for r in rows:
-                offs.append((pos, pos + len(r[0])))
-                pos += len(r[0]) + 1
-            spans, cur = set(), None
-            for i, r in enumerate(rows + [["", "", "O"]]):
-                lab = r[2]
-                if lab.startswith("I-") and cur and cur[0] == lab[2:]:
-                    cur[2] = i
-                    continue
-                if cur and cur[0] in ("TASK", "DATASET"):
-                    spans.add((offs[cur[1]][0], offs[cur[2]][1]))
-                cur = [lab[2:], i, i] if lab != "O" else None
-            docs.append((" ".join(r[0] for r in rows), spans))
     return docs
 
 
@@ -535,7 +530,7 @@ def main(argv: list[str]) -> int:
         if fname != "acronyms.tsv":
             rows = tune(rows, docs, fname)
             header.append(
-                f"Terms occurring >= {TUNE_MIN_OCCURRENCES} times in the SciERC/TDMSci train texts with exact-span precision "
+                f"Terms occurring >= {TUNE_MIN_OCCURRENCES} times in the SciERC train texts with exact-span precision "
                 f"< {TUNE_MIN_PRECISION:.0%} there are dropped."
             )
         write_tsv(args.out / fname, header, rows)

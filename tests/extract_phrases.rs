@@ -72,6 +72,71 @@ fn phrase_chunker() {
             ("multi - document summarization", "concept"),
             &[],
         ),
+        // a language name is not a name-like modifier; a real name still is
+        (
+            "We use English data and the English Penn corpus.",
+            ("English Penn corpus", "dataset"),
+            &["English data"],
+        ),
+        (
+            "Arabic-English test sets were used.",
+            ("", ""),
+            &["Arabic-English test sets"],
+        ),
+        // a capital that only starts the sentence is no name
+        (
+            "Parallel corpora are scarce.",
+            ("", ""),
+            &["Parallel corpora"],
+        ),
+        // a number inside a name, after a capitalised word
+        (
+            "on the TAC 2010 data and 2010 data",
+            ("TAC 2010 data", "dataset"),
+            &["2010 data"],
+        ),
+        // bare component nouns are methods; generic ones are not
+        (
+            "The parser is fast but the model is slow.",
+            ("parser", "method"),
+            &["model"],
+        ),
+        // coordinated modifiers form one phrase
+        (
+            "we study syntactic and semantic parsing of text",
+            ("syntactic and semantic parsing", "concept"),
+            &["semantic parsing"],
+        ),
+        // plural process nouns are results, not tasks
+        (
+            "the English translations and machine translation",
+            ("machine translation", "concept"),
+            &["English translations", "translations"],
+        ),
+        // weaker method heads, but not after a learning-paradigm word
+        (
+            "a decoding process and the learning process",
+            ("decoding process", "method"),
+            &["learning process"],
+        ),
+        // task heads added from SciERC train
+        (
+            "lexicon construction and image registration",
+            ("image registration", "concept"),
+            &[],
+        ),
+        // problems are concepts, head included; qualifying adjectives and plurals are not
+        (
+            "the word segmentation problem is an open problem among complex problems",
+            ("word segmentation problem", "concept"),
+            &["open problem", "complex problems"],
+        ),
+        // a language before a named resource belongs to its name
+        (
+            "senses from Czech WordNet and English Wikipedia",
+            ("Czech WordNet", "dataset"),
+            &["WordNet"],
+        ),
     ];
     for (text, (want, ty), not) in table {
         let x = run(text);
@@ -142,6 +207,39 @@ fn acronym_definitions() {
             "DA",
             "direct assessment",
         ),
+        // SHORT - long, SHORT stands for long, long - SHORT
+        (
+            "Acronyms : AUC - Area Under ROC Curve ; AP - Average Precision .",
+            "AP",
+            "Average Precision",
+        ),
+        (
+            "MSE stands for the mean squared error .",
+            "MSE",
+            "mean squared error",
+        ),
+        (
+            "HDDs are classified into Enterprise Storage - ES and others .",
+            "ES",
+            "Enterprise Storage",
+        ),
+        // SHORT, long only when no earlier words spell it
+        (
+            "Baselines: GEM , gradient episodic memory for continual learning .",
+            "GEM",
+            "gradient episodic memory",
+        ),
+        (
+            "Machine Learning : ML , Meta - Learning : MTL .",
+            "ML",
+            "Machine Learning",
+        ),
+        // a Roman-looking short form spelled by the words before it
+        (
+            "scales well is variational inference ( VI ) .",
+            "VI",
+            "variational inference",
+        ),
     ];
     for (text, short, long) in table {
         let x = run(text);
@@ -163,6 +261,28 @@ fn acronym_definitions() {
     assert_eq!(d.text, "Solo Performance Prompting (SPP)");
     assert_eq!(d.canonical, "Solo Performance Prompting");
     assert_eq!(d.etype, "method");
+    // A head noun right after the parenthesis belongs to the mention.
+    let x = run("We build statistical voice conversion (SVC) systems for Czech.");
+    assert!(
+        has(&x, "statistical voice conversion (SVC) systems", "method"),
+        "{:?}",
+        x.mentions
+    );
+    // Generic words left out of the long form still type it: a method, not a concept.
+    let x = run("the post processing method (PP) and others");
+    assert!(
+        has(&x, "post processing method (PP)", "method"),
+        "{:?}",
+        x.mentions
+    );
+    // A coordinated phrase is named after the part after `and`.
+    let x = run("we compare student and teacher models here");
+    let m = x
+        .mentions
+        .iter()
+        .find(|m| m.text == "student and teacher models")
+        .unwrap();
+    assert_eq!(m.canonical, "teacher models");
 }
 
 #[test]
@@ -194,6 +314,29 @@ fn names_and_context() {
             has(&x, want, ty),
             "{text}: want {want} as {ty}, got {:?}",
             x.mentions
+        );
+    }
+}
+
+#[test]
+fn new_phrase_options_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.toml"),
+        "[entity]\ntype = \"t\"\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"corpus\"]\nnot_after = [\"two words\"]\nnot_names = [\"a b\"]\nnot_names_files = [\"missing.txt\"]\n",
+    )
+    .unwrap();
+    let (rules, diags) = check_dir(dir.path()).unwrap();
+    assert!(rules.is_none());
+    let msgs: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    for (line, what) in [
+        ("t.toml:7", "not_after entries must be single words"),
+        ("t.toml:8", "not_names entries must be single words"),
+        ("t.toml:9", "missing.txt"),
+    ] {
+        assert!(
+            msgs.iter().any(|m| m.contains(line) && m.contains(what)),
+            "{line} {what}: {msgs:?}"
         );
     }
 }

@@ -8,6 +8,7 @@
 
 use super::is_word_char;
 use crate::extract::Field;
+use crate::rules::RuleSet;
 
 /// One acronym definition found in a field; spans are byte ranges into the field's text.
 #[derive(Debug, Clone)]
@@ -26,6 +27,9 @@ pub(crate) struct Def {
     /// Whether the definition is `long (SHORT)` / `SHORT (long)` with nothing else inside the
     /// parentheses: then one mention covers it all, as annotators mark it.
     pub paren: bool,
+    /// The words whose head noun types the acronym: the long form plus any generic words
+    /// left out of it before the parenthesis ("post processing method (PP)": `method`).
+    pub head_text: String,
 }
 
 /// Whether `s` looks like a short form: 2–10 characters, no spaces, starting with a letter
@@ -48,10 +52,16 @@ pub(crate) fn is_short_form(s: &str) -> bool {
     if s.chars().filter(|c| c.is_uppercase()).count() < 2 {
         return false;
     }
-    if s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
+    if is_roman(s) {
         return false;
     }
     !s.ends_with(['-', '.', '\''])
+}
+
+/// Whether `s` reads as a Roman numeral ("II", "IV", "XI"): a short form only when the
+/// words before it spell it exactly ("variational inference (VI)").
+fn is_roman(s: &str) -> bool {
+    s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
 }
 
 /// `LLMs` → `LLM`: a lower-case plural `s` after a capital is not part of the acronym.
@@ -368,7 +378,8 @@ fn long_short(
     inner_start: usize,
 ) -> Option<Def> {
     let spaced = || inner.contains(" - ") && is_short_form(&inner.replace(" - ", "-"));
-    if !is_short_form(inner) && !spaced() {
+    let roman = is_roman(inner) && (2..=4).contains(&inner.len());
+    if !is_short_form(inner) && !spaced() && !roman {
         return None;
     }
     let base = base_of(inner);
@@ -390,6 +401,7 @@ fn long_short(
             short_span: (inner_start, inner_start + inner.len()),
             after: close + 1,
             paren: text[inner_start + inner.len()..close].trim().is_empty(),
+            head_text: text[start..open].trim_end().to_string(),
         }
     };
     // 1. Word initials spell the short form (link words optional): the clearest reading.
@@ -408,14 +420,22 @@ fn long_short(
             }
         }
     }
+    if roman {
+        return None;
+    }
     // 2. Schwartz–Hearst: the shortest window whose first word starts with the first
     //    letter and that contains the other letters in order.
     let n = words.len();
     let from = n.saturating_sub(limit);
     for k in (from..n).rev() {
         let long = &text[words[k].0..words[n - 1].1];
-        // One word only when it is clearly longer than the short form ("Blockchain (BC)").
-        if k + 1 == n && !long.contains('-') && long.chars().count() < key.len() + 4 {
+        // One word only for a two-letter short form and when clearly longer than it
+        // ("Blockchain (BC)"); three letters found in one word are mostly chance ("these
+        // two features (FTE, PMC)").
+        if k + 1 == n
+            && !long.contains('-')
+            && (long.chars().count() < key.len() + 4 || key.len() > 2)
+        {
             continue;
         }
         if feasible(&key, long) {
@@ -475,6 +495,7 @@ fn short_long(
         short_span: (tstart, tstart + short.len()),
         after: close + 1,
         paren: true,
+        head_text: inner.to_string(),
     })
 }
 
@@ -545,6 +566,18 @@ const LOOSE_STOP: &[&str] = &[
     "then",
     "there",
     "their",
+    "however",
+    "therefore",
+    "thus",
+    "hence",
+    "moreover",
+    "furthermore",
+    "here",
+    "where",
+    "when",
+    "while",
+    "since",
+    "because",
 ];
 
 /// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
@@ -578,16 +611,88 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     words
 }
 
-/// Whether a word may be part of a long form found without parentheses: letters only, no
-/// capital after the first letter, not an adverb, link word or [`LOOSE_STOP`] word.
-fn is_plain(text: &str, (a, b): (usize, usize)) -> bool {
-    let w = &text[a..b];
-    if !(w.chars().all(char::is_alphabetic) && w.chars().skip(1).all(char::is_lowercase))
-        || w.ends_with("ly")
-    {
-        return false;
+/// Phrases that introduce a long form right after a short form ("MSE stands for the mean
+/// squared error").
+const LOOSE_VERBS: &[&[&str]] = &[
+    &["stands", "for"],
+    &["stand", "for"],
+    &["is", "short", "for"],
+    &["denotes"],
+    &["refers", "to"],
+    &["means"],
+    &["represents"],
+];
+
+/// Index of the first long-form word after the short form `words[wi]` and a separator
+/// (`:`, `=`, a dash, a comma, or one of [`LOOSE_VERBS`] with an optional article), if any.
+fn loose_separator(text: &str, words: &[(usize, usize)], wi: usize) -> Option<usize> {
+    let next = *words.get(wi + 1)?;
+    let gap = text[words[wi].1..next.0].trim();
+    if matches!(gap, ":" | "=" | "-" | "–" | "—" | ",") {
+        return Some(wi + 1);
     }
-    !is_link_word(w) && !LOOSE_STOP.iter().any(|l| l.eq_ignore_ascii_case(w))
+    if !gap.is_empty() {
+        return None;
+    }
+    let lw = |i: usize| words.get(i).map(|&(x, y)| text[x..y].to_lowercase());
+    for verb in LOOSE_VERBS {
+        let ok = verb.iter().enumerate().all(|(k, v)| {
+            lw(wi + 1 + k).as_deref() == Some(*v)
+                && text[words[wi + k].1..words[wi + 1 + k].0].trim().is_empty()
+        });
+        if ok {
+            let mut from = wi + 1 + verb.len();
+            if matches!(lw(from).as_deref(), Some("the" | "a" | "an")) {
+                from += 1;
+            }
+            return (from < words.len()).then_some(from);
+        }
+    }
+    None
+}
+
+/// A run of plain words before the short form `words[wi]` in the same sentence whose
+/// initials spell `key`, one letter per word ("reinforcement learning … RL algorithms").
+/// Plain: letters only, no capital after the first letter, no link or stop words.
+fn backward(text: &str, words: &[(usize, usize)], wi: usize, key: &str) -> Option<(usize, usize)> {
+    let plain = |&(a, b): &(usize, usize)| {
+        let w = &text[a..b];
+        w.chars().all(char::is_alphabetic)
+            && w.chars().skip(1).all(char::is_lowercase)
+            && !w.ends_with("ly")
+            && !is_link_word(w)
+            && !LOOSE_STOP.iter().any(|l| l.eq_ignore_ascii_case(w))
+    };
+    let n = key.len();
+    let a = words[wi].0;
+    if n < 2 || wi < n {
+        return None;
+    }
+    // The window must lie in the short form's sentence: after the last `.` or `;`.
+    let sentence_start = text[..a].rfind(['.', ';']).map_or(0, |p| p + 1);
+    for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
+        let win = &words[i..i + n];
+        if win[n - 1].1 < sentence_start {
+            return None;
+        }
+        if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
+            continue;
+        }
+        // A long form ends in a noun, not a participle ("the scores achieved by … SA").
+        if text[win[n - 1].0..win[n - 1].1].ends_with("ed") {
+            continue;
+        }
+        let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
+            text[x..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
+        });
+        if ok {
+            return Some((win[0].0, win[n - 1].1));
+        }
+    }
+    None
 }
 
 /// Definitions without parentheses, each short form defined once:
@@ -601,8 +706,6 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         return;
     }
     let words = word_spans(text);
-    // Whether each word is plain (see [`is_plain`]); computed once per word, on first need.
-    let mut plain_flags: Vec<Option<bool>> = vec![None; words.len()];
     for (wi, &(a, b)) in words.iter().enumerate() {
         // Cheap test first: the short forms sought here are ASCII with at least two capitals.
         let wb = &text.as_bytes()[a..b];
@@ -617,22 +720,29 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         if defs.iter().any(|d| d.base == base) {
             continue;
         }
-        // Part of a longer, hyphenated short form ("CLG - TV", "H - ELM").
+        // Part of a longer, hyphenated short form ("CLG - TV", "H - ELM"); a dash between
+        // a short form and words ("AP - Average Precision") is a definition instead.
         let after = text[a + short.len()..].trim_start();
         let before = text[..a].trim_end();
-        if (after.starts_with('-')
-            && after[1..]
-                .trim_start()
-                .starts_with(|c: char| c.is_uppercase()))
-            || before.ends_with('-')
-        {
+        let next_short = after.strip_prefix('-').is_some_and(|r| {
+            let r = r.trim_start();
+            is_short_form(
+                r.split(|c: char| c.is_whitespace() || c == ',')
+                    .next()
+                    .unwrap_or(""),
+            )
+        });
+        let prev_short = before.strip_suffix('-').is_some_and(|l| {
+            let l = l.trim_end();
+            is_short_form(l.rsplit(char::is_whitespace).next().unwrap_or(""))
+        });
+        if next_short || prev_short || (before.ends_with('-') && !before.ends_with(" -")) {
             continue;
         }
         let key: String = key_chars(base).into_iter().collect();
         if key.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
-        let n = key.len();
         let mk = |ls: usize, le: usize| Def {
             short: short.to_string(),
             base: base.to_string(),
@@ -642,24 +752,29 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             short_span: (a, a + short.len()),
             after: a + short.len(),
             paren: false,
+            head_text: text[ls..le].to_string(),
         };
-        // `SHORT: long` / `SHORT = long`.
-        let rest = &text[a + short.len()..];
-        let sep = rest.trim_start();
-        if sep.starts_with([':', '=']) && wi + 1 < words.len() {
-            let from = wi + 1;
+        // `SHORT: long`, `SHORT = long`, `SHORT - long`, `SHORT, long`, `SHORT stands for
+        // (the) long` …: the words right after the separator spell the short form exactly.
+        let sep = loose_separator(text, &words, wi);
+        // After a comma the words may as well begin the next item of a list ("Machine
+        // Learning : ML , Meta - Learning : MTL"): an earlier spelling wins there.
+        let comma = sep.is_some_and(|f| text[b..words[f].0].trim() == ",");
+        if let Some(from) = sep.filter(|_| !comma || backward(text, &words, wi, &key).is_none()) {
             let lim = word_limit(&key.chars().collect::<Vec<_>>());
             let mut best = None;
             for m in 1..=lim.min(words.len() - from) {
                 let win = &words[from..from + m];
                 let span = &text[win[0].0..win[m - 1].1];
-                if span.contains(['.', ',', ';', ':', '(', ')', '='])
-                    || !text[b..win[0].0].trim().starts_with([':', '='])
-                {
+                if span.contains(['.', ',', ';', ':', '(', ')', '=']) {
                     break;
                 }
                 if initials_match(text, win, &key) {
-                    best = Some((win[0].0, win[m - 1].1));
+                    // Not when the last word continues with a dash ("Faster R - CNN").
+                    let tail = text[win[m - 1].1..].trim_start();
+                    if !tail.starts_with(['-', '–']) {
+                        best = Some((win[0].0, win[m - 1].1));
+                    }
                     break;
                 }
             }
@@ -669,40 +784,53 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             }
         }
         // Plain words spelling the short form earlier in the sentence.
-        if n < 2 || wi < n {
-            continue;
-        }
-        let mut found = None;
-        // The window must lie in the short form's sentence: after the last `.` or `;`.
-        let sentence_start = text[..a].rfind(['.', ';']).map_or(0, |p| p + 1);
-        for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
-            let win = &words[i..i + n];
-            if win[n - 1].1 < sentence_start {
-                break;
-            }
-            let mut all_plain = true;
-            for j in i..i + n {
-                if !*plain_flags[j].get_or_insert_with(|| is_plain(text, words[j])) {
-                    all_plain = false;
-                    break;
-                }
-            }
-            if !all_plain || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
-                continue;
-            }
-            let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
-                text[x..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
-            });
-            if ok {
-                found = Some((win[0].0, win[n - 1].1));
-                break;
-            }
-        }
+        let found = backward(text, &words, wi, &key);
         if let Some((ls, le)) = found {
             defs.push(mk(ls, le));
         }
+    }
+}
+
+/// End of the one mention a parenthesised definition gives: after the closing parenthesis,
+/// or after a head noun of a `[[phrase]]` rule that follows it and ends the noun phrase
+/// ("machine translation (MT) systems", "part-of-speech (POS) tagging").
+pub(crate) fn mention_end(rules: &RuleSet, text: &str, d: &Def) -> usize {
+    let rest = &text[d.after.min(text.len())..];
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let word_len = rest[lead..]
+        .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len() - lead);
+    if lead == 0 || word_len == 0 {
+        return d.after;
+    }
+    let word = &rest[lead..lead + word_len];
+    if !word.starts_with(|c: char| c.is_lowercase()) {
+        return d.after;
+    }
+    let lower = word.to_lowercase();
+    let mut buf = String::new();
+    if !rules
+        .phrases
+        .iter()
+        .any(|p| super::phrase::is_head(p, &lower, &mut buf))
+    {
+        return d.after;
+    }
+    // The head must end the noun phrase: punctuation, the end, or a stop word follows.
+    let after = rest[lead + word_len..].trim_start();
+    let next: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let ends = next.is_empty()
+        || rules
+            .type_info
+            .iter()
+            .any(|i| i.stop_words.contains(next.as_str()));
+    if ends {
+        d.after + lead + word_len
+    } else {
+        d.after
     }
 }

@@ -181,7 +181,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
                 // "statistical machine translation (SMT)": one mention for the definition.
                 acr.push(Cand {
                     start: d.long_span.0.min(d.short_span.0),
-                    end: d.after,
+                    end: acronym::mention_end(rules, text, d),
                     type_idx: *t,
                     canonical: long,
                     rule: 0,
@@ -412,7 +412,7 @@ fn acronym_type(rules: &RuleSet, text: &str, d: &acronym::Def, roles: &[RoleSpan
             .position(|i| i.acronym_default == Some(want))
     };
     let by_head =
-        type_by_head(rules, &follow).or_else(|| type_by_head(rules, &lower_words(&d.long)));
+        type_by_head(rules, &follow).or_else(|| type_by_head(rules, &lower_words(&d.head_text)));
     match by_head {
         // What a paper proposes is not typed as a mere topic ("… Meta Learning (RAML)").
         Some(t)

@@ -13,7 +13,7 @@
 
 use super::{Cand, Source};
 use crate::extract::Field;
-use crate::rules::{RuleSet, TypeInfo};
+use crate::rules::{PhraseRule, RuleSet, TypeInfo};
 
 /// A token of the field: a word or one punctuation character; byte offsets.
 #[derive(Debug, Clone, Copy)]
@@ -110,24 +110,67 @@ pub(crate) fn is_stop(info: &TypeInfo, w: &str) -> bool {
         || w.bytes().all(|c| c.is_ascii_digit() || c == b'.')
 }
 
-/// The phrase rules (bit `i` for `rules.phrases[i]`) a lower-cased word is a head of, as
-/// written or as a plural ("networks", "strategies", "classes").
-fn head_rules(rules: &RuleSet, w: &str, buf: &mut String) -> u64 {
-    let heads = &rules.phrase_heads;
-    let mut mask = heads.get(w).copied().unwrap_or(0);
+fn is_number(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+}
+
+/// Whether token `k` makes the modifiers of a `name` phrase a name: it has a digit, or a
+/// capital that is not merely the first letter of a sentence ("Parallel corpora are …"), in
+/// a word that is not made of `not_names` words only ("English data", "Arabic-English data").
+fn is_name_word(p: &PhraseRule, text: &str, lower: &str, toks: &[Tok], k: usize) -> bool {
+    let t = toks[k];
+    let w = &text[t.start..t.end];
+    if w.bytes().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let mut chars = w.chars();
+    let first_upper = chars.next().is_some_and(char::is_uppercase);
+    let inner_upper = chars.any(char::is_uppercase);
+    if !first_upper && !inner_upper {
+        return false;
+    }
+    if lower[t.start..t.end]
+        .split(['-', '/', ' '])
+        .filter(|x| !x.is_empty())
+        .all(|x| p.not_names.contains(x))
+    {
+        return false;
+    }
+    inner_upper || !sentence_start(text, toks, k)
+}
+
+/// Whether token `k` starts a sentence: first token, or right after `.`, `!` or `?`.
+fn sentence_start(text: &str, toks: &[Tok], k: usize) -> bool {
+    match k.checked_sub(1).map(|i| toks[i]) {
+        None => true,
+        Some(prev) => !prev.word && matches!(&text[prev.start..prev.end], "." | "!" | "?"),
+    }
+}
+
+/// Whether a lower-cased word is one of the heads, or a plural of one.
+pub(crate) fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
+    if p.heads.contains(w) {
+        return true;
+    }
     if let Some(x) = w.strip_suffix('s') {
-        mask |= heads.get(x).copied().unwrap_or(0);
+        if p.heads.contains(x) {
+            return true;
+        }
         if let Some(y) = x.strip_suffix("ie") {
             buf.clear();
             buf.push_str(y);
             buf.push('y');
-            mask |= heads.get(buf.as_str()).copied().unwrap_or(0);
+            if p.heads.contains(buf.as_str()) {
+                return true;
+            }
         }
         if let Some(y) = x.strip_suffix('e') {
-            mask |= heads.get(y).copied().unwrap_or(0);
+            if p.heads.contains(y) {
+                return true;
+            }
         }
     }
-    mask
+    false
 }
 
 /// Runs the phrase rules on one field; appends candidates.
@@ -143,26 +186,29 @@ pub(crate) fn find<'a>(
     }
     tokenize(text, toks);
     let lower = text.to_ascii_lowercase();
-    let mut buf = String::new();
     let word = |t: &Tok| &lower[t.start..t.end];
     for i in 0..toks.len() {
         let t = toks[i];
         if !t.word {
             continue;
         }
-        let mut mask = head_rules(rules, word(&t), &mut buf);
-        while mask != 0 {
-            let pi = mask.trailing_zeros() as usize;
-            mask &= mask - 1;
+        // One lookup finds every rule this word is a head (or a plural head) of.
+        let Some(hits) = rules.phrase_heads.get(word(&t)) else {
+            continue;
+        };
+        for &(pi, plural) in hits {
             let p = &rules.phrases[pi];
             let wanted = match field {
                 Field::Title => p.in_title,
                 Field::Abstract => p.in_abstract,
             };
-            if !wanted {
+            if !wanted || (plural && !p.plural) {
                 continue;
             }
             let info = &rules.type_info[p.type_idx];
+            if i > 0 && toks[i - 1].word && p.not_after.contains(word(&toks[i - 1])) {
+                continue;
+            }
             // The head must end the noun phrase, unless `of` continues it.
             let mut end = t.end;
             let mut words_right = 0;
@@ -182,35 +228,51 @@ pub(crate) fn find<'a>(
                     let ends = toks
                         .get(k)
                         .is_none_or(|n| !n.word || is_stop(info, word(n)));
+                    // Otherwise the phrase ends at the head, as `of` is a stop word.
                     if last >= i + 2 && ends {
                         end = toks[last].end;
                         words_right = last - i;
-                    } else {
-                        continue;
                     }
                 } else if !is_stop(info, w) {
                     continue;
                 }
             }
-            // Modifiers to the left.
+            // Modifiers to the left; a number only right after a capitalised word
+            // ("TAC 2010 data", "CoNLL 2006 datasets"), never first.
+            let takes = |k: usize| {
+                toks[k].word
+                    && (!is_stop(info, word(&toks[k]))
+                        || (is_number(word(&toks[k]))
+                            && k > 0
+                            && toks[k - 1].word
+                            && !is_stop(info, word(&toks[k - 1]))
+                            && text[toks[k - 1].start..toks[k - 1].end]
+                                .chars()
+                                .any(char::is_uppercase)))
+            };
             let mut j = i;
-            while j > 0
-                && (i - j + 1 + words_right) < p.max_words
-                && toks[j - 1].word
-                && !is_stop(info, word(&toks[j - 1]))
-            {
+            while j > 0 && (i - j + 1 + words_right) < p.max_words && takes(j - 1) {
                 j -= 1;
+            }
+            while j < i && is_number(word(&toks[j])) {
+                j += 1;
             }
             if j == i && !p.bare {
                 continue;
             }
-            if p.name
-                && !toks[j..i].iter().any(|t| {
-                    text[t.start..t.end]
-                        .chars()
-                        .any(|c| c.is_uppercase() || c.is_ascii_digit())
-                })
-            {
+            // "syntactic and semantic parsing": one word, `and`/`or`, then the modifiers. The
+            // span covers both; the canonical name is the phrase after `and` ("semantic
+            // parsing"), so the graph does not get a node per coordination.
+            let canon_start = toks[j].start;
+            if p.coordinated && j < i && j >= 2 && toks[j - 1].word && toks[j - 2].word {
+                let conj = word(&toks[j - 1]);
+                let first = word(&toks[j - 2]);
+                let alone = j == 2 || !toks[j - 3].word || is_stop(info, word(&toks[j - 3]));
+                if matches!(conj, "and" | "or") && !is_stop(info, first) && alone {
+                    j -= 2;
+                }
+            }
+            if p.name && !(j..i).any(|k| is_name_word(p, text, &lower, toks, k)) {
                 continue;
             }
             let start = toks[j].start;
@@ -218,7 +280,7 @@ pub(crate) fn find<'a>(
                 start,
                 end,
                 type_idx: p.type_idx,
-                canonical: &text[start..end],
+                canonical: &text[canon_start..end],
                 rule: p.rule,
                 role: p.role,
                 source: Source::Pattern,

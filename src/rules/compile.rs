@@ -37,23 +37,6 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-/// A string map hashed with [`FxHasher`].
-pub type WordMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<FxHasher>>;
-
-/// How many `[[phrase]]` rules all files may have together (one bit each in a word's mask).
-const MAX_PHRASE_RULES: usize = 64;
-
-/// For each head noun of any `[[phrase]]` rule, the rules (bit `i` = `phrases[i]`) it heads.
-fn phrase_head_map(phrases: &[PhraseRule]) -> WordMap<u64> {
-    let mut m = WordMap::default();
-    for (i, p) in phrases.iter().enumerate() {
-        for h in &p.heads {
-            *m.entry(h.clone()).or_insert(0) |= 1 << i;
-        }
-    }
-    m
-}
-
 /// A string set hashed with [`FxHasher`].
 pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<FxHasher>>;
 
@@ -104,6 +87,18 @@ pub enum Cut {
     Prefix,
 }
 
+/// Lower-cased head word or plural form → (phrase rule index, is a plural form).
+pub type HeadIndex = HashMap<String, Vec<(usize, bool)>, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The plural forms [`crate::extract`]'s chunker accepts for a head: `+s`, `+es`, `y → ies`.
+fn plural_forms(h: &str) -> Vec<String> {
+    let mut v = vec![format!("{h}s"), format!("{h}es")];
+    if let Some(stem) = h.strip_suffix('y') {
+        v.push(format!("{stem}ies"));
+    }
+    v
+}
+
 /// One compiled `[[phrase]]`: the chunker's noun phrases ending in one of `heads`.
 #[derive(Debug, Clone)]
 pub struct PhraseRule {
@@ -114,8 +109,16 @@ pub struct PhraseRule {
     pub max_words: usize,
     pub bare: bool,
     pub of: bool,
+    /// Plural heads count too.
+    pub plural: bool,
+    /// "A and B head" (A one word) is one phrase.
+    pub coordinated: bool,
+    /// Lower-cased words that may not stand right before the head.
+    pub not_after: WordSet,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
+    /// Lower-cased capitalised words that do not count as names for `name`.
+    pub not_names: WordSet,
     pub role: Option<Role>,
     pub in_title: bool,
     pub in_abstract: bool,
@@ -644,12 +647,49 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     ok = false;
                     (true, true)
                 });
-            if phrases.len() == MAX_PHRASE_RULES {
-                ctx.diags.push(f.diag(
-                    &p.id.span(),
-                    format!("more than {MAX_PHRASE_RULES} phrase rules in all files"),
-                ));
-                ok = false;
+            let mut not_after = WordSet::default();
+            for w in &p.not_after {
+                let v = w.get_ref().trim().to_lowercase();
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    ctx.diags
+                        .push(f.diag(&w.span(), "not_after entries must be single words"));
+                    ok = false;
+                } else {
+                    not_after.insert(v);
+                }
+            }
+            let mut not_names = WordSet::default();
+            for w in &p.not_names {
+                let v = w.get_ref().trim().to_lowercase();
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    ctx.diags
+                        .push(f.diag(&w.span(), "not_names entries must be single words"));
+                    ok = false;
+                } else {
+                    not_names.insert(v);
+                }
+            }
+            for file in &p.not_names_files {
+                let path = dir.join(file.get_ref());
+                match super::read_text(&path) {
+                    Err(super::TextError::Utf8(diag)) => {
+                        ctx.diags.push(diag);
+                        ok = false;
+                    }
+                    Ok(text) => not_names.extend(
+                        text.lines()
+                            .map(str::trim)
+                            .filter(|w| !w.is_empty() && !w.starts_with('#'))
+                            .map(str::to_lowercase),
+                    ),
+                    Err(super::TextError::Io(err)) => {
+                        ctx.diags.push(f.diag(
+                            &file.span(),
+                            format!("cannot read not_names file `{}`: {err}", path.display()),
+                        ));
+                        ok = false;
+                    }
+                }
             }
             if ok {
                 phrases.push(PhraseRule {
@@ -659,7 +699,11 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     max_words,
                     bare: p.bare.as_ref().is_some_and(|b| *b.get_ref()),
                     of: p.of.as_ref().is_some_and(|b| *b.get_ref()),
+                    plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
+                    coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
+                    not_after,
                     name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
+                    not_names,
                     role,
                     in_title,
                     in_abstract,
@@ -744,6 +788,26 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     };
 
     let _ = line_of;
+    let mut phrase_heads = HeadIndex::default();
+    for (pi, p) in phrases.iter().enumerate() {
+        for h in &p.heads {
+            // A form that is a head itself and a plural of another head counts as a head.
+            let mut add = |w: String, plural: bool| {
+                let v = phrase_heads.entry(w).or_default();
+                match v.iter_mut().find(|(q, _)| *q == pi) {
+                    Some(e) => e.1 &= plural,
+                    None => v.push((pi, plural)),
+                }
+            };
+            add(h.clone(), false);
+            for f in plural_forms(h) {
+                add(f, true);
+            }
+        }
+    }
+    for v in phrase_heads.values_mut() {
+        v.sort_unstable();
+    }
     Some(RuleSet {
         types,
         type_info: infos,
@@ -755,8 +819,8 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         dict_entries: kept,
         dict_lookup: lookup,
         patterns,
-        phrase_heads: phrase_head_map(&phrases),
         phrases,
+        phrase_heads,
         trigger_ac,
         trigger_map,
         untriggered,

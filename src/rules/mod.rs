@@ -84,9 +84,9 @@ pub struct RuleSet {
     pub(crate) patterns: Vec<PatternRule>,
     /// The chunker's noun-phrase rules, in file order.
     pub(crate) phrases: Vec<PhraseRule>,
-    /// Every phrase rule head → the rules it heads (bit `i` for `phrases[i]`), so that each
-    /// word is looked up once whatever the number of rules.
-    pub(crate) phrase_heads: compile::WordMap<u64>,
+    /// Every phrase head and its plural forms → (index into `phrases`, whether the form is
+    /// a plural): one lookup per word finds all rules a word is a head of.
+    pub(crate) phrase_heads: compile::HeadIndex,
     pub(crate) trigger_ac: Option<aho_corasick::AhoCorasick>,
     /// For each trigger word, the patterns it enables.
     pub(crate) trigger_map: Vec<Vec<u32>>,

@@ -53,8 +53,23 @@ pub struct RawPhrase {
     pub bare: Option<Spanned<bool>>,
     /// Whether the phrase may continue with `of` + words ("learning of morphology").
     pub of: Option<Spanned<bool>>,
+    /// Whether "A and B head" is one phrase when A is a single word ("syntactic and semantic
+    /// parsing"; default false).
+    pub coordinated: Option<Spanned<bool>>,
+    /// Words that may not stand right before the head, any case ("learning process" is the
+    /// process of a concept, not a method).
+    #[serde(default)]
+    pub not_after: Vec<Spanned<String>>,
+    /// Whether plural heads count too (default true; "translations" are results, not a task).
+    pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
     pub name: Option<Spanned<bool>>,
+    /// Capitalised words that do not make a modifier a name ("English data"), any case.
+    #[serde(default)]
+    pub not_names: Vec<Spanned<String>>,
+    /// Word list files (one word per line, `#` comments) added to `not_names`.
+    #[serde(default)]
+    pub not_names_files: Vec<Spanned<String>>,
     pub role: Option<Spanned<String>>,
     #[serde(default)]
     pub fields: Vec<Spanned<String>>,
