@@ -634,15 +634,19 @@ fn loose_separator(text: &str, words: &[(usize, usize)], wi: usize) -> Option<us
     if !gap.is_empty() {
         return None;
     }
-    let lw = |i: usize| words.get(i).map(|&(x, y)| text[x..y].to_lowercase());
+    // Whether word `i` is `v` in any case (no allocation: this runs for every short form).
+    let is = |i: usize, v: &str| {
+        words
+            .get(i)
+            .is_some_and(|&(x, y)| text[x..y].eq_ignore_ascii_case(v))
+    };
     for verb in LOOSE_VERBS {
         let ok = verb.iter().enumerate().all(|(k, v)| {
-            lw(wi + 1 + k).as_deref() == Some(*v)
-                && text[words[wi + k].1..words[wi + 1 + k].0].trim().is_empty()
+            is(wi + 1 + k, v) && text[words[wi + k].1..words[wi + 1 + k].0].trim().is_empty()
         });
         if ok {
             let mut from = wi + 1 + verb.len();
-            if matches!(lw(from).as_deref(), Some("the" | "a" | "an")) {
+            if ["the", "a", "an"].iter().any(|v| is(from, v)) {
                 from += 1;
             }
             return (from < words.len()).then_some(from);
@@ -654,8 +658,17 @@ fn loose_separator(text: &str, words: &[(usize, usize)], wi: usize) -> Option<us
 /// A run of plain words before the short form `words[wi]` in the same sentence whose
 /// initials spell `key`, one letter per word ("reinforcement learning … RL algorithms").
 /// Plain: letters only, no capital after the first letter, no link or stop words.
-fn backward(text: &str, words: &[(usize, usize)], wi: usize, key: &str) -> Option<(usize, usize)> {
-    let plain = |&(a, b): &(usize, usize)| {
+///
+/// `plain` caches, per word, whether it is plain (filled on first need, shared by all the
+/// short forms of the field).
+fn backward(
+    text: &str,
+    words: &[(usize, usize)],
+    plain: &mut [Option<bool>],
+    wi: usize,
+    key: &str,
+) -> Option<(usize, usize)> {
+    let is_plain = |(a, b): (usize, usize)| {
         let w = &text[a..b];
         w.chars().all(char::is_alphabetic)
             && w.chars().skip(1).all(char::is_lowercase)
@@ -675,7 +688,8 @@ fn backward(text: &str, words: &[(usize, usize)], wi: usize, key: &str) -> Optio
         if win[n - 1].1 < sentence_start {
             return None;
         }
-        if !win.iter().all(plain) || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
+        let all_plain = (i..i + n).all(|j| *plain[j].get_or_insert_with(|| is_plain(words[j])));
+        if !all_plain || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
             continue;
         }
         // A long form ends in a noun, not a participle ("the scores achieved by … SA").
@@ -706,6 +720,7 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         return;
     }
     let words = word_spans(text);
+    let mut plain: Vec<Option<bool>> = vec![None; words.len()];
     for (wi, &(a, b)) in words.iter().enumerate() {
         // Cheap test first: the short forms sought here are ASCII with at least two capitals.
         let wb = &text.as_bytes()[a..b];
@@ -760,7 +775,9 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         // After a comma the words may as well begin the next item of a list ("Machine
         // Learning : ML , Meta - Learning : MTL"): an earlier spelling wins there.
         let comma = sep.is_some_and(|f| text[b..words[f].0].trim() == ",");
-        if let Some(from) = sep.filter(|_| !comma || backward(text, &words, wi, &key).is_none()) {
+        if let Some(from) =
+            sep.filter(|_| !comma || backward(text, &words, &mut plain, wi, &key).is_none())
+        {
             let lim = word_limit(&key.chars().collect::<Vec<_>>());
             let mut best = None;
             for m in 1..=lim.min(words.len() - from) {
@@ -784,7 +801,7 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             }
         }
         // Plain words spelling the short form earlier in the sentence.
-        let found = backward(text, &words, wi, &key);
+        let found = backward(text, &words, &mut plain, wi, &key);
         if let Some((ls, le)) = found {
             defs.push(mk(ls, le));
         }
