@@ -45,7 +45,7 @@ pub(crate) fn find<'a>(rules: &'a RuleSet, text: &'a str, out: &mut Vec<Cand<'a>
                 }
                 i += len;
             }
-            start >= next_allowed && rules.dict_prefilter.may_start_word(&bytes[start..i])
+            start >= next_allowed && rules.dict_prefilter.may_start_word(text, start, i - start)
         } else {
             i += len;
             !c.is_whitespace()

@@ -1,32 +1,59 @@
 //! A cheap "could a dictionary term start here?" test, built from the terms' first words.
 //!
 //! Dictionary matching runs an anchored automaton search at every word start. A term can
-//! only match where the text's word is the term's first word (a term ends on a word
-//! boundary, or with a plural `s`), so a set of the terms' first words rejects almost every
-//! position with one hash of the word instead of a walk through the automaton. It never
-//! rejects a position where a term starts; it only lets a few through in vain.
+//! only match where the text's words are the term's words (a term ends on a word boundary,
+//! or with a plural `s`), so sets of the terms' first words and first two words reject
+//! almost every position with a hash or two instead of a walk through the automaton. The
+//! test never rejects a position where a term starts; it only lets a few through in vain.
 
 use crate::util::is_word_char;
 
-/// Bits in the first-word set: 2^20 bits (128 KiB); ~10k first words fill about 1 % of it.
+/// Bits in each word set: 2^20 bits (128 KiB); ~10k entries fill about 1 % of it.
 const BITS: u32 = 20;
 
-/// The first words of every term (ASCII-lower-cased, as the automaton folds case), and the
-/// first bytes of the terms that start with punctuation.
+/// A set of words (or word pairs) as a bit table of their hashes.
+#[derive(Debug, Clone)]
+struct HashBits(Vec<u64>);
+
+impl HashBits {
+    fn new() -> HashBits {
+        HashBits(vec![0; (1 << BITS) / 64])
+    }
+    fn insert(&mut self, h: u64) {
+        let i = (h >> (64 - BITS)) as usize;
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn contains(&self, h: u64) -> bool {
+        let i = (h >> (64 - BITS)) as usize;
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// The words of every term (ASCII-lower-cased, as the automaton folds case): one-word terms,
+/// the first word of longer terms, and their first two words; and the first bytes of the
+/// terms that start with punctuation.
 #[derive(Debug, Clone)]
 pub(crate) struct Prefilter {
-    words: Vec<u64>,
+    single: HashBits,
+    first: HashBits,
+    pairs: HashBits,
     punct: [bool; 256],
 }
 
-/// FNV-1a over the ASCII-lower-cased bytes, folded to `BITS` bits.
-fn hash(word: &[u8]) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over the ASCII-lower-cased bytes, continuing from `h`.
+fn hash(mut h: u64, word: &[u8]) -> u64 {
     for &b in word {
         h ^= u64::from(b.to_ascii_lowercase());
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    (h >> (64 - BITS)) as usize
+    h
+}
+
+/// The hash of a word pair (a separator byte keeps "ab"+"c" apart from "a"+"bc").
+fn pair_hash(w1: &[u8], w2: &[u8]) -> u64 {
+    hash(hash(hash(FNV_START, w1), b" "), w2)
 }
 
 /// Byte length of the run of word characters at the start of `s`.
@@ -49,11 +76,34 @@ fn word_len(s: &str) -> usize {
     i
 }
 
+/// The next word of `s` after any non-word characters, if any.
+fn next_word(s: &str) -> Option<&[u8]> {
+    let mut i = 0;
+    while i < s.len() {
+        let n = word_len(&s[i..]);
+        if n > 0 {
+            return Some(&s.as_bytes()[i..i + n]);
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// `w` without a final plural `s`, if it has one.
+fn unplural(w: &[u8]) -> Option<&[u8]> {
+    match w {
+        [rest @ .., b's'] if !rest.is_empty() => Some(rest),
+        _ => None,
+    }
+}
+
 impl Prefilter {
-    /// Builds the set from the surface forms the automaton matches.
+    /// Builds the sets from the surface forms the automaton matches.
     pub(crate) fn new<S: AsRef<str>>(surfaces: &[S]) -> Prefilter {
         let mut p = Prefilter {
-            words: vec![0; (1 << BITS) / 64],
+            single: HashBits::new(),
+            first: HashBits::new(),
+            pairs: HashBits::new(),
             punct: [false; 256],
         };
         for s in surfaces {
@@ -65,26 +115,40 @@ impl Prefilter {
                     }
                 }
                 n => {
-                    let h = hash(&s.as_bytes()[..n]);
-                    p.words[h / 64] |= 1 << (h % 64);
+                    let w1 = &s.as_bytes()[..n];
+                    match next_word(&s[n..]) {
+                        None => p.single.insert(hash(FNV_START, w1)),
+                        Some(w2) => {
+                            p.first.insert(hash(FNV_START, w1));
+                            p.pairs.insert(pair_hash(w1, w2));
+                        }
+                    }
                 }
             }
         }
         p
     }
 
-    fn has(&self, word: &[u8]) -> bool {
-        let h = hash(word);
-        self.words[h / 64] & (1 << (h % 64)) != 0
-    }
-
-    /// Whether some term may start at a word whose characters are `word` (a maximal run of
-    /// word characters).
+    /// Whether some term may start at the word `text[i..i + n]` (a maximal run of word
+    /// characters), judging by that word and the next one.
     #[inline]
-    pub(crate) fn may_start_word(&self, word: &[u8]) -> bool {
-        let n = word.len();
-        // "BERTs": a term may end before a plural `s`.
-        self.has(word) || (n > 1 && word[n - 1] == b's' && self.has(&word[..n - 1]))
+    pub(crate) fn may_start_word(&self, text: &str, i: usize, n: usize) -> bool {
+        let w1 = &text.as_bytes()[i..i + n];
+        let h1 = hash(FNV_START, w1);
+        // "BERTs": a one-word term may end before a plural `s`.
+        if self.single.contains(h1)
+            || unplural(w1).is_some_and(|w| self.single.contains(hash(FNV_START, w)))
+        {
+            return true;
+        }
+        if !self.first.contains(h1) {
+            return false;
+        }
+        let Some(w2) = next_word(&text[i + n..]) else {
+            return false;
+        };
+        self.pairs.contains(pair_hash(w1, w2))
+            || unplural(w2).is_some_and(|w| self.pairs.contains(pair_hash(w1, w)))
     }
 
     /// Whether some term may start with the punctuation byte `b`.
@@ -98,7 +162,7 @@ impl Prefilter {
     fn may_start(&self, text: &str, i: usize) -> bool {
         match word_len(&text[i..]) {
             0 => self.may_start_punct(text.as_bytes()[i]),
-            n => self.may_start_word(&text.as_bytes()[i..i + n]),
+            n => self.may_start_word(text, i, n),
         }
     }
 }
@@ -117,6 +181,8 @@ mod tests {
             "école normale",
             ".net",
             "c++",
+            "neural network",
+            "u.s.",
         ];
         let p = Prefilter::new(&terms);
         for (text, at, want) in [
@@ -128,9 +194,14 @@ mod tests {
             ("école normale", 0, true),
             ("with .NET", 5, true),
             ("C++ code", 0, true),
+            ("Neural Networks", 0, true),
+            ("neural - network", 0, true),
+            ("in the U.S.", 7, true),
             ("the model", 0, false),
             ("berts", 1, false),
             ("(see", 0, false),
+            ("neural ode", 0, false),
+            ("neural", 0, false),
         ] {
             assert_eq!(p.may_start(text, at), want, "{text:?} at {at}");
         }
