@@ -189,7 +189,9 @@ mod tests {
             ("we use BERT here", 7, true),
             ("two BERTs", 4, true),
             ("the QA task", 4, true),
-            ("GPT-4V", 0, true),
+            ("GPT-4 model", 0, true),
+            // "GPT-4" cannot end inside "4V".
+            ("GPT-4V", 0, false),
             ("K-Means clustering", 0, true),
             ("école normale", 0, true),
             ("with .NET", 5, true),
