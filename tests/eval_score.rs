@@ -248,6 +248,29 @@ fn acronym_pairs_case_sensitive_short_case_folded_long() {
 }
 
 #[test]
+fn acronym_short_forms_lose_enclosing_brackets() {
+    let mut g = gold("s", &[]);
+    // Gold short spans that took in a bracket token ("( QKD )", "( DI").
+    g.acronyms = vec![
+        ("( QKD )".into(), "quantum key distribution".into()),
+        ("( DI".into(), "dyadic indicator".into()),
+        ("F(x)".into(), "some function".into()),
+    ];
+    let mut p = pred("s", &[]);
+    let pair = |s: &str, l: &str| Acronym {
+        short: s.into(),
+        long: l.into(),
+    };
+    p.acronyms = vec![
+        pair("QKD", "quantum key distribution"),
+        pair("DI", "dyadic indicator"),
+        pair("F(x", "some function"), // an inner bracket stays: miss
+    ];
+    let r = score_in(&Scope::for_format(GoldFormat::Sdu), &[g], &[p]);
+    assert_eq!(tff(&r.acronyms.unwrap()), (2, 1, 1));
+}
+
+#[test]
 fn json_shape_is_stable() {
     let g = [gold("d", &[(0, 5, "method")])];
     let mut r = score_in(

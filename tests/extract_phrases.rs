@@ -319,6 +319,67 @@ fn names_and_context() {
 }
 
 #[test]
+fn tokenized_hyphens_and_dataset_judgements() {
+    // (text, mention that must be found as (text, type), mentions that must not be found)
+    let table: &[(&str, (&str, &str), &[&str])] = &[
+        // `spaced_hyphens`: tokenized corpora write "CIFAR-10" as "CIFAR - 10"
+        (
+            "We evaluate on CIFAR - 10 and report accuracy .",
+            ("CIFAR - 10", "dataset"),
+            &["CIFAR"],
+        ),
+        (
+            "We evaluate on CIFAR-10 and report accuracy.",
+            ("CIFAR-10", "dataset"),
+            &["CIFAR"],
+        ),
+        // only a hyphen between word characters is spaced: "CIFAR -10" stays unmatched
+        (
+            "We evaluate on CIFAR -10 and CIFAR-100.",
+            ("CIFAR-100", "dataset"),
+            &["CIFAR -10"],
+        ),
+        // how a paper judges or got the data is not part of the dataset's name
+        (
+            "results on the challenging AFLW database show",
+            ("AFLW database", "dataset"),
+            &["challenging AFLW database"],
+        ),
+        (
+            "we use collected GPS data to train",
+            ("GPS data", "dataset"),
+            &["collected GPS data"],
+        ),
+        (
+            "the original SNLI dataset is small",
+            ("SNLI dataset", "dataset"),
+            &["original SNLI dataset"],
+        ),
+    ];
+    for (text, (want, ty), not) in table {
+        let x = run(text);
+        assert!(
+            has(&x, want, ty),
+            "{text}: want {want} as {ty}, got {:?}",
+            x.mentions
+        );
+        for n in *not {
+            assert!(
+                !x.mentions.iter().any(|m| m.text == *n),
+                "{text}: {n} must not be a mention, got {:?}",
+                x.mentions
+            );
+        }
+    }
+    let x = run("We evaluate on CIFAR - 10 here.");
+    let m = x.mentions.iter().find(|m| m.text == "CIFAR - 10").unwrap();
+    assert_eq!(
+        m.canonical, "CIFAR-10",
+        "the spaced form keeps the term's name"
+    );
+}
+
+#[test]
 fn new_phrase_options_are_validated() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -316,18 +316,29 @@ struct SduRecord {
 ///
 /// The data marks forms but not which short form a long form defines, so pairs are inferred
 /// from the long side: every long form is paired with exactly one short form of the same
-/// sentence — the nearest one in tokens between the two spans; ties go first to a short form
-/// whose first character equals the long form's first character (case-insensitive), then to
-/// the short form after the long form (the usual "long form ( SF )" order). Short forms that
-/// no long form chooses are uses of an acronym, not definitions, and yield no pair; long
-/// forms in a sentence without short forms yield none either. (Pairing from the short side
-/// instead would tie every extra acronym in the sentence to an unrelated definition.)
+/// sentence, chosen in this order:
+///
+/// 1. a short form that can abbreviate the long form ([`abbreviates`]: its first letter is
+///    the long form's first letter and its other letters occur in the long form in order)
+///    before one that cannot: in "TP , FP , FN , TN represent true positive , false
+///    positive , …" each long form goes to its own short form, not to the nearest `TN`;
+/// 2. the nearest one, counting the tokens between the two spans without brackets (so in
+///    "3D Deep Neural Networks ( DNN )" the `DNN` after the bracket is as near as `3D`);
+/// 3. one whose first character equals the long form's first character (case-insensitive);
+/// 4. the one after the long form (the usual "long form ( SF )" order), then the first.
+///
+/// Short forms that no long form chooses are uses of an acronym, not definitions, and yield
+/// no pair; long forms in a sentence without short forms yield none either. (Pairing from
+/// the short side instead would tie every extra acronym in the sentence to an unrelated
+/// definition.)
 pub fn pair_acronyms(
     tokens: &[String],
     shorts: &[(usize, usize)],
     longs: &[(usize, usize)],
 ) -> Vec<(String, String)> {
     let join = |(a, b): (usize, usize)| tokens[a..=b].join(" ");
+    let is_bracket = |t: &String| matches!(t.as_str(), "(" | ")" | "[" | "]");
+    let gap = |from: usize, to: usize| tokens[from..to].iter().filter(|t| !is_bracket(t)).count();
     let mut pairs = BTreeSet::new();
     for &(la, lb) in longs {
         let long = join((la, lb));
@@ -337,9 +348,9 @@ pub fn pair_acronyms(
             .map(|c| c.to_lowercase().collect::<String>());
         let best = shorts.iter().min_by_key(|&&(sa, sb)| {
             let (distance, after) = if sa > lb {
-                (sa - lb - 1, true)
+                (gap(lb + 1, sa), true)
             } else if sb < la {
-                (la - sb - 1, false)
+                (gap(sb + 1, la), false)
             } else {
                 (0, true)
             };
@@ -347,13 +358,46 @@ pub fn pair_acronyms(
                 .chars()
                 .next()
                 .map(|c| c.to_lowercase().collect::<String>());
-            (distance, short_initial != long_initial, !after, sa)
+            (
+                !abbreviates(&join((sa, sb)), &long),
+                distance,
+                short_initial != long_initial,
+                !after,
+                sa,
+            )
         });
         if let Some(&s) = best {
             pairs.insert((join(s), long));
         }
     }
     pairs.into_iter().collect()
+}
+
+/// Whether `short` can abbreviate `long`: the first letter of `short` is the first letter of
+/// `long` and its other letters occur in `long` in the same order (case-insensitive; digits
+/// and punctuation are ignored, and a short form starting with a digit, "3GPP", needs only
+/// the order). "FN" abbreviates "false negative", "TN" does not.
+pub fn abbreviates(short: &str, long: &str) -> bool {
+    let letters = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (s, l) = (letters(short), letters(long));
+    if s.is_empty() || l.is_empty() {
+        return false;
+    }
+    // A leading digit stands for a word ("3GPP": Third Generation …): then only the order.
+    if short.starts_with(|c: char| c.is_ascii_digit()) {
+        let mut rest = l.iter();
+        return s.iter().all(|c| rest.any(|x| x == c));
+    }
+    if s[0] != l[0] {
+        return false;
+    }
+    let mut rest = l[1..].iter();
+    s[1..].iter().all(|c| rest.any(|x| x == c))
 }
 
 fn parse_sdu(content: &str) -> Result<Vec<GoldDoc>, ParseError> {
@@ -436,5 +480,57 @@ mod tests {
             pair_acronyms(&toks, &[(3, 3), (6, 6)], &[(0, 1)]),
             vec![("QA".to_string(), "Question Answering".to_string())]
         );
+    }
+
+    fn toks(s: &str) -> Vec<String> {
+        s.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn acronym_pairing_prefers_a_short_form_that_can_abbreviate_the_long_form() {
+        // "TP , FP , FN , TN represent true positive , false positive , false negative":
+        // the nearest short form (TN) abbreviates none but the last long form.
+        let t = toks("TP , FP , FN , TN represent true positive , false positive , false negative");
+        let pairs = pair_acronyms(
+            &t,
+            &[(0, 0), (2, 2), (4, 4), (6, 6)],
+            &[(8, 9), (11, 12), (14, 15)],
+        );
+        assert_eq!(
+            pairs,
+            vec![
+                ("FN".to_string(), "false negative".to_string()),
+                ("FP".to_string(), "false positive".to_string()),
+                ("TP".to_string(), "true positive".to_string()),
+            ]
+        );
+        // Brackets do not count as distance: "3D Deep Neural Networks ( DNN )" defines DNN.
+        let t = toks("3D Deep Neural Networks ( DNN ) work");
+        assert_eq!(
+            pair_acronyms(&t, &[(0, 0), (5, 5)], &[(1, 3)]),
+            vec![("DNN".to_string(), "Deep Neural Networks".to_string())]
+        );
+        // Without a short form that abbreviates it, the nearest one still wins.
+        let t = toks("Evrişimli sinir ağ ( ESA ) , ve KÇA");
+        assert_eq!(
+            pair_acronyms(&t, &[(4, 4), (8, 8)], &[(0, 2)]),
+            vec![("ESA".to_string(), "Evrişimli sinir ağ".to_string())]
+        );
+    }
+
+    #[test]
+    fn abbreviation_test_needs_the_first_letter_and_the_others_in_order() {
+        for (short, long, want) in [
+            ("FN", "false negative", true),
+            ("TN", "false negative", false),
+            ("CNNs", "convolutional neural networks", true),
+            ("3GPP", "Third Generation Partnership Project", true),
+            ("PDF", "RSSI probability density function", false),
+            ("NC", "network coding", true),
+            ("CN", "network coding", false),
+            ("", "anything", false),
+        ] {
+            assert_eq!(abbreviates(short, long), want, "{short} / {long}");
+        }
     }
 }

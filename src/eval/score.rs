@@ -140,7 +140,9 @@ impl Scope {
 ///   `OtherScientificTerm`, `Generic`) are never scored.
 /// * Acronyms: gold `(short, long)` pairs against each extraction's `acronyms`; the short
 ///   form is compared case-sensitively and the long form case-folded, both with whitespace
-///   runs collapsed to one space and trimmed; pairs are a set per document.
+///   runs collapsed to one space and trimmed, and the short form without enclosing brackets
+///   (a gold short span "( QKD )" or "( DI" is the acronym `QKD`, `DI`: a bracket is never
+///   part of an acronym); pairs are a set per document.
 /// * Counts are summed over documents (micro-average) before computing P/R/F1.
 pub fn score(gold: &[GoldDoc], predicted: &[Extraction]) -> EvalReport {
     score_in(&Scope::from_gold(gold), gold, predicted)
@@ -212,9 +214,18 @@ pub fn score_in(scope: &Scope, gold: &[GoldDoc], predicted: &[Extraction]) -> Ev
     }
 }
 
-/// Collapses whitespace runs to one space and trims; the long form is also lowercased.
+/// Collapses whitespace runs to one space and trims; brackets around the short form go, and
+/// the long form is lowercased.
 fn normalize_pair(short: &str, long: &str) -> (String, String) {
     let ws = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short = short.trim();
+    if let Some(rest) = short.strip_prefix(['(', '[']) {
+        short = rest.trim_start();
+    }
+    // A closing bracket goes unless it closes one inside the short form ("F(x)").
+    if !short.contains(['(', '[']) {
+        short = short.trim_end_matches([')', ']']).trim_end();
+    }
     (ws(short), ws(long).to_lowercase())
 }
 

@@ -427,6 +427,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     let mut triggers: Vec<(String, u32)> = Vec::new();
     for (ti, f) in files.iter().enumerate() {
         let tname = types[ti].name.clone();
+        let first_entry = entries.len();
         if !f.terms.is_empty() {
             let loc = format!("{}:{}", f.path.display(), f.line(&f.terms[0].name.span()));
             let default_rule = ctx.term_rule(&tname, loc);
@@ -508,6 +509,23 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     entries.push(mk_entry(ti, fields[0], s, case, rule));
                 }
             }
+        }
+        if f.entity
+            .spaced_hyphens
+            .as_ref()
+            .is_some_and(|b| *b.get_ref())
+        {
+            let spaced: Vec<DictEntry> = entries[first_entry..]
+                .iter()
+                .filter_map(|e| {
+                    let s = spaced_hyphens(&e.surface)?;
+                    Some(DictEntry {
+                        surface: s,
+                        ..e.clone()
+                    })
+                })
+                .collect();
+            entries.extend(spaced);
         }
         for p in &f.patterns {
             let rule = ctx.add_rule(f, &p.id);
@@ -826,6 +844,28 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         untriggered,
         broad,
     })
+}
+
+/// `surface` with each hyphen between two letters or digits written as " - " ("CIFAR-10" →
+/// "CIFAR - 10"), as tokenized corpora write it; `None` when it has no such hyphen.
+pub fn spaced_hyphens(surface: &str) -> Option<String> {
+    let chars: Vec<char> = surface.chars().collect();
+    let mut out = String::with_capacity(surface.len() + 8);
+    let mut changed = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let inner = c == '-'
+            && i > 0
+            && i + 1 < chars.len()
+            && chars[i - 1].is_alphanumeric()
+            && chars[i + 1].is_alphanumeric();
+        if inner {
+            out.push_str(" - ");
+            changed = true;
+        } else {
+            out.push(c);
+        }
+    }
+    changed.then_some(out)
 }
 
 fn mk_entry(

@@ -38,6 +38,10 @@ pub struct RawEntity {
     /// `related` ranks them below specific ones.
     #[serde(default)]
     pub broad: Vec<Spanned<String>>,
+    /// Also match every dictionary term and alias of this type that has a hyphen with the
+    /// hyphen spaced ("CIFAR - 10", "part - of - speech tagging"), as tokenized corpora
+    /// write it (default false).
+    pub spaced_hyphens: Option<Spanned<bool>>,
 }
 
 /// `[[phrase]]`: noun phrases ending in a head noun, found by the light chunker.
