@@ -196,10 +196,6 @@ fn acronym_negatives() {
         "the scores achieved by the Crowd and SA differ",
         // a long form does not stop before a dash that continues its last word
         "FR denotes Faster R - CNN here",
-        // modals, clause words and negation end a long form found without parentheses
-        "models of computational concepts should be taught in a CS course",
-        "the refinement first checks whether the CW fans are planar",
-        "DS has no polynomial time scheme for problems in NP",
     ] {
         let x = run(text);
         assert!(x.acronyms.is_empty(), "{text}: {:?}", x.acronyms);

@@ -578,19 +578,6 @@ const LOOSE_STOP: &[&str] = &[
     "while",
     "since",
     "because",
-    // modals, clause words and negation: "concepts should … CS", "checks whether … CW",
-    // "no polynomial … NP" are no long forms
-    "should",
-    "would",
-    "could",
-    "may",
-    "might",
-    "must",
-    "shall",
-    "whether",
-    "if",
-    "no",
-    "nor",
 ];
 
 /// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
