@@ -669,21 +669,38 @@ fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
     }
     let mut label: Vec<u32> = (0..n as u32).collect();
     let mut scores: FastMap<u32, f64> = FastMap::default();
+    // Most entities have few neighbours: their label weights are summed in a small list
+    // (same order of additions as the map, so the same sums), the rest in the map.
+    let mut small: Vec<(u32, f64)> = Vec::new();
+    let heaviest = |a: &(u32, f64), b: &(u32, f64)| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0));
     for _ in 0..20 {
         let mut changed = false;
         for v in 0..n {
             if adj[v].is_empty() {
                 continue;
             }
-            scores.clear();
-            for &(u, w) in &adj[v] {
-                *scores.entry(label[u as usize]).or_insert(0.0) += w;
+            let best = if adj[v].len() <= 32 {
+                small.clear();
+                for &(u, w) in &adj[v] {
+                    let l = label[u as usize];
+                    match small.iter_mut().find(|e| e.0 == l) {
+                        Some(e) => e.1 += w,
+                        None => small.push((l, w)),
+                    }
+                }
+                small.iter().copied().max_by(heaviest).map(|(l, _)| l)
+            } else {
+                scores.clear();
+                for &(u, w) in &adj[v] {
+                    *scores.entry(label[u as usize]).or_insert(0.0) += w;
+                }
+                scores
+                    .iter()
+                    .map(|(&l, &w)| (l, w))
+                    .max_by(heaviest)
+                    .map(|(l, _)| l)
             }
-            let best = scores
-                .iter()
-                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(l, _)| *l)
-                .unwrap_or(label[v]);
+            .unwrap_or(label[v]);
             if best != label[v] {
                 label[v] = best;
                 changed = true;
