@@ -141,6 +141,66 @@ pub struct PatternRule {
     pub in_abstract: bool,
 }
 
+/// Adds the lower-cased single words of a rule-file list to `out`; each empty or multi-word
+/// entry is reported at its line as "`what` entries must be single words". False if any was.
+fn parse_words(
+    f: &RawFile,
+    items: &[toml::Spanned<String>],
+    what: &str,
+    out: &mut WordSet,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut ok = true;
+    for item in items {
+        let v = item.get_ref().trim().to_lowercase();
+        if v.is_empty() || v.contains(char::is_whitespace) {
+            diags.push(f.diag(&item.span(), format!("{what} must be single words")));
+            ok = false;
+        } else {
+            out.insert(v);
+        }
+    }
+    ok
+}
+
+/// Adds the words of the word-list files a rule file names (one word per line, `#` starts a
+/// comment line, paths relative to the rules folder) to `out`, lower-cased. Unreadable or
+/// non-UTF-8 files are reported (as "cannot read `what` file …" or at the bad line). False
+/// if any was.
+fn read_word_files(
+    dir: &Path,
+    f: &RawFile,
+    files: &[toml::Spanned<String>],
+    what: &str,
+    out: &mut WordSet,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut ok = true;
+    for file in files {
+        let path = dir.join(file.get_ref());
+        match super::read_text(&path) {
+            Ok(text) => out.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty() && !w.starts_with('#'))
+                    .map(str::to_lowercase),
+            ),
+            Err(super::TextError::Utf8(diag)) => {
+                diags.push(diag);
+                ok = false;
+            }
+            Err(super::TextError::Io(err)) => {
+                diags.push(f.diag(
+                    &file.span(),
+                    format!("cannot read {what} file `{}`: {err}", path.display()),
+                ));
+                ok = false;
+            }
+        }
+    }
+    ok
+}
+
 fn parse_case(
     file: &RawFile,
     case: Option<&toml::Spanned<String>>,
@@ -348,33 +408,21 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             }
         }
         let mut stop_words = WordSet::default();
-        for s in &e.stop_words {
-            let v = s.get_ref().trim().to_lowercase();
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                ctx.diags
-                    .push(f.diag(&s.span(), "stop_words entries must be single words"));
-            } else {
-                stop_words.insert(v);
-            }
-        }
-        for file in &e.stop_words_files {
-            let path = dir.join(file.get_ref());
-            match super::read_text(&path) {
-                Err(super::TextError::Utf8(diag)) => ctx.diags.push(diag),
-                Ok(text) => {
-                    for line in text.lines() {
-                        let w = line.trim();
-                        if !w.is_empty() && !w.starts_with('#') {
-                            stop_words.insert(w.to_lowercase());
-                        }
-                    }
-                }
-                Err(super::TextError::Io(err)) => ctx.diags.push(f.diag(
-                    &file.span(),
-                    format!("cannot read stop word file `{}`: {err}", path.display()),
-                )),
-            }
-        }
+        parse_words(
+            f,
+            &e.stop_words,
+            "stop_words entries",
+            &mut stop_words,
+            ctx.diags,
+        );
+        read_word_files(
+            dir,
+            f,
+            &e.stop_words_files,
+            "stop word",
+            &mut stop_words,
+            ctx.diags,
+        );
         let mut stop_suffixes = Vec::new();
         for s in &e.stop_suffixes {
             let v = s.get_ref().trim().to_lowercase();
@@ -635,16 +683,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 None
             });
             let mut heads = WordSet::default();
-            for h in &p.heads {
-                let v = h.get_ref().trim().to_lowercase();
-                if v.is_empty() || v.contains(char::is_whitespace) {
-                    ctx.diags
-                        .push(f.diag(&h.span(), "phrase heads must be single words"));
-                    ok = false;
-                } else {
-                    heads.insert(v);
-                }
-            }
+            ok &= parse_words(f, &p.heads, "phrase heads", &mut heads, ctx.diags);
             if heads.is_empty() {
                 ctx.diags
                     .push(f.diag(&p.id.span(), "phrase rule without heads"));
@@ -666,49 +705,29 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     (true, true)
                 });
             let mut not_after = WordSet::default();
-            for w in &p.not_after {
-                let v = w.get_ref().trim().to_lowercase();
-                if v.is_empty() || v.contains(char::is_whitespace) {
-                    ctx.diags
-                        .push(f.diag(&w.span(), "not_after entries must be single words"));
-                    ok = false;
-                } else {
-                    not_after.insert(v);
-                }
-            }
+            ok &= parse_words(
+                f,
+                &p.not_after,
+                "not_after entries",
+                &mut not_after,
+                ctx.diags,
+            );
             let mut not_names = WordSet::default();
-            for w in &p.not_names {
-                let v = w.get_ref().trim().to_lowercase();
-                if v.is_empty() || v.contains(char::is_whitespace) {
-                    ctx.diags
-                        .push(f.diag(&w.span(), "not_names entries must be single words"));
-                    ok = false;
-                } else {
-                    not_names.insert(v);
-                }
-            }
-            for file in &p.not_names_files {
-                let path = dir.join(file.get_ref());
-                match super::read_text(&path) {
-                    Err(super::TextError::Utf8(diag)) => {
-                        ctx.diags.push(diag);
-                        ok = false;
-                    }
-                    Ok(text) => not_names.extend(
-                        text.lines()
-                            .map(str::trim)
-                            .filter(|w| !w.is_empty() && !w.starts_with('#'))
-                            .map(str::to_lowercase),
-                    ),
-                    Err(super::TextError::Io(err)) => {
-                        ctx.diags.push(f.diag(
-                            &file.span(),
-                            format!("cannot read not_names file `{}`: {err}", path.display()),
-                        ));
-                        ok = false;
-                    }
-                }
-            }
+            ok &= parse_words(
+                f,
+                &p.not_names,
+                "not_names entries",
+                &mut not_names,
+                ctx.diags,
+            );
+            ok &= read_word_files(
+                dir,
+                f,
+                &p.not_names_files,
+                "not_names",
+                &mut not_names,
+                ctx.diags,
+            );
             if ok {
                 phrases.push(PhraseRule {
                     type_idx: ti,
