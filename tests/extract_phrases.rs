@@ -379,17 +379,21 @@ fn tokenized_hyphens_and_dataset_judgements() {
     );
 }
 
+/// The diagnostics of a rules folder holding one file `t.toml` with `toml` (which must
+/// not load).
+fn diagnostics_of(toml: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.toml"), toml).unwrap();
+    let (rules, diags) = check_dir(dir.path()).unwrap();
+    assert!(rules.is_none(), "{toml} loaded");
+    diags.iter().map(|d| d.to_string()).collect()
+}
+
 #[test]
 fn new_phrase_options_are_validated() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("t.toml"),
+    let msgs = diagnostics_of(
         "[entity]\ntype = \"t\"\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"corpus\"]\nnot_after = [\"two words\"]\nnot_names = [\"a b\"]\nnot_names_files = [\"missing.txt\"]\n",
-    )
-    .unwrap();
-    let (rules, diags) = check_dir(dir.path()).unwrap();
-    assert!(rules.is_none());
-    let msgs: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    );
     for (line, what) in [
         ("t.toml:7", "not_after entries must be single words"),
         ("t.toml:8", "not_names entries must be single words"),
@@ -404,15 +408,9 @@ fn new_phrase_options_are_validated() {
 
 #[test]
 fn phrase_tables_are_validated() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("t.toml"),
+    let msgs = diagnostics_of(
         "[entity]\ntype = \"t\"\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"two words\"]\nmax_words = 40\n",
-    )
-    .unwrap();
-    let (rules, diags) = check_dir(dir.path()).unwrap();
-    assert!(rules.is_none());
-    let msgs: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    );
     assert!(
         msgs.iter()
             .any(|m| m.contains("t.toml:6") && m.contains("single words")),
