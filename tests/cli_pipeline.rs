@@ -192,8 +192,7 @@ fn queries_exit_1_when_nothing_is_found_and_2_on_errors() {
         .args(["stats", "--graph", "/nonexistent/graph.json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/graph.json"));
+    common::assert_error(&out, "/nonexistent/graph.json");
 
     let out = paperkg()
         .args(["papers", "SPP", "--json", "--graph"])
@@ -337,9 +336,7 @@ fn bad_records_go_to_rejects_with_their_lines_and_good_ones_are_kept() {
         .arg(dir.path().join("strict"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("papers.jsonl:2"), "{err}");
+    common::assert_error(&out, "papers.jsonl:2");
 }
 
 #[test]
@@ -435,9 +432,7 @@ fn an_unwritable_output_folder_fails_before_any_work() {
         .arg(blocker.join("out"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("output folder"), "{err}");
+    common::assert_error(&out, "output folder");
 }
 
 #[test]
@@ -453,9 +448,7 @@ fn rules_check_reports_file_and_line() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("method.toml:6"), "{err}");
+    common::assert_error(&out, "method.toml:6");
     let out = paperkg()
         .args(["rules", "check", "rules"])
         .output()
@@ -583,8 +576,7 @@ fn render_draws_the_chosen_picture_or_says_how_to_install_graphviz() {
         .arg(dir.path().join("graph.json"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("apt-get install graphviz"));
+    common::assert_error(&out, "apt-get install graphviz");
 }
 
 #[test]

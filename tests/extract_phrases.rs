@@ -37,6 +37,11 @@ fn has(x: &Extraction, text: &str, ty: &str) -> bool {
     x.mentions.iter().any(|m| m.text == text && m.etype == ty)
 }
 
+/// Asserts that `x` has a mention `text` of type `ty`, listing the mentions if not.
+fn assert_has(x: &Extraction, text: &str, ty: &str) {
+    assert!(has(x, text, ty), "want {text:?} as {ty}: {:?}", x.mentions);
+}
+
 #[test]
 fn phrase_chunker() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
@@ -263,18 +268,10 @@ fn acronym_definitions() {
     assert_eq!(d.etype, "method");
     // A head noun right after the parenthesis belongs to the mention.
     let x = run("We build statistical voice conversion (SVC) systems for Czech.");
-    assert!(
-        has(&x, "statistical voice conversion (SVC) systems", "method"),
-        "{:?}",
-        x.mentions
-    );
+    assert_has(&x, "statistical voice conversion (SVC) systems", "method");
     // Generic words left out of the long form still type it: a method, not a concept.
     let x = run("the post processing method (PP) and others");
-    assert!(
-        has(&x, "post processing method (PP)", "method"),
-        "{:?}",
-        x.mentions
-    );
+    assert_has(&x, "post processing method (PP)", "method");
     // A coordinated phrase is named after the part after `and`.
     let x = run("we compare student and teacher models here");
     let m = x

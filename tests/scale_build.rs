@@ -173,9 +173,7 @@ fn build_reports_a_bad_line_with_file_and_line() {
         .arg(dir.path().join("out"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("part-00000:2"), "{err}");
+    common::assert_error(&out, "part-00000:2");
 }
 
 #[test]

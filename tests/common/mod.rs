@@ -193,3 +193,11 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (header, rows)
 }
+
+/// Asserts that a finished `paperkg` command failed as an error (exit code 2) and that its
+/// stderr names `needle` (the file:line, path or hint a user needs).
+pub fn assert_error(out: &std::process::Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+}
