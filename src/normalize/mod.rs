@@ -564,24 +564,81 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
     }
 }
 
-/// The display name: the most frequent form; on ties a bare name beats one with a
-/// generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer hyphens, then
-/// the form that sorts last, which prefers lowercase ("continual learning" over
-/// "Continual Learning").
+/// The display name of an entity from the counts of the names its mentions gave.
+///
+/// Counts first go to the spelling a reader expects: a multi-word phrase capitalised only
+/// because it opened a sentence ("Multi-task learning") counts for its lowercase spelling
+/// when that occurs too. The name is then the most used form; on ties a bare name beats
+/// one with a generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer
+/// hyphens, then the form that sorts last, which prefers lowercase ("continual learning"
+/// over "Continual Learning"). Finally a plural name gives way to its singular if the
+/// papers use that too ("large language models" → "large language model").
 fn most_frequent(counts: &FastMap<Box<str>, u32>) -> Option<String> {
-    counts
+    let mut credited: Vec<(&str, u32)> = Vec::with_capacity(counts.len());
+    for (s, &c) in counts {
+        let target = sentence_case_lower(s)
+            .and_then(|l| counts.get_key_value(l.as_str()))
+            .map_or(&**s, |(k, _)| &**k);
+        match credited.iter_mut().find(|(t, _)| *t == target) {
+            Some(e) => e.1 += c,
+            None => credited.push((target, c)),
+        }
+    }
+    let better = |a: &(&str, u32), b: &(&str, u32)| {
+        a.1.cmp(&b.1)
+            .then_with(|| {
+                strip_generic_head(b.0)
+                    .is_some()
+                    .cmp(&strip_generic_head(a.0).is_some())
+            })
+            .then_with(|| b.0.matches('-').count().cmp(&a.0.matches('-').count()))
+            .then_with(|| a.0.cmp(b.0))
+    };
+    let best = *credited.iter().max_by(|a, b| better(a, b))?;
+    // The singular spellings of the winner (same words but the last in the singular).
+    let fold = plural_fold(best.0);
+    let singular = credited
         .iter()
-        .max_by(|a, b| {
-            a.1.cmp(b.1)
-                .then_with(|| {
-                    strip_generic_head(b.0)
-                        .is_some()
-                        .cmp(&strip_generic_head(a.0).is_some())
-                })
-                .then_with(|| b.0.matches('-').count().cmp(&a.0.matches('-').count()))
-                .then_with(|| a.0.cmp(b.0))
-        })
-        .map(|(s, _)| s.to_string())
+        .filter(|(s, _)| *s != best.0 && is_singular_of(s, best.0, &fold))
+        .max_by(|a, b| better(a, b));
+    Some(match singular {
+        None => best.0.to_string(),
+        // A lowercase name stays lowercase ("task-solving agents", "Task-Solving Agent").
+        Some(_) if !best.0.chars().any(char::is_uppercase) => fold,
+        Some(s) => s.0.to_string(),
+    })
+}
+
+/// The lowercase spelling of a multi-word phrase written in sentence case (first letter a
+/// capital, every other word starting lowercase), e.g. "Multi-task learning".
+fn sentence_case_lower(s: &str) -> Option<String> {
+    let mut words = s.split(' ');
+    let first = words.next()?;
+    let mut chars = first.chars();
+    let c0 = chars.next()?;
+    let rest_lower = chars.all(|c| !c.is_uppercase());
+    let mut any = false;
+    for w in words {
+        any = true;
+        if w.chars().any(char::is_uppercase) {
+            return None;
+        }
+    }
+    (any && c0.is_uppercase() && rest_lower).then(|| s.to_lowercase())
+}
+
+/// `s` lowercased with its last word in the singular.
+fn plural_fold(s: &str) -> String {
+    match s.rsplit_once(' ') {
+        Some((head, last)) => format!("{} {}", head.to_lowercase(), singular(last)),
+        None => singular(s),
+    }
+}
+
+/// Whether `s` is a singular spelling of the plural name `plural`: the two fold alike and
+/// `s` is its own singular while `plural` is not.
+fn is_singular_of(s: &str, plural: &str, fold: &str) -> bool {
+    plural_fold(s) == fold && plural_fold(s) == s.to_lowercase() && fold != plural.to_lowercase()
 }
 
 /// The stronger of two roles: proposed > evaluated-on > used > none.
@@ -622,6 +679,61 @@ fn union(parent: &mut [u32], a: u32, b: u32) {
 mod tests {
     use super::*;
     use crate::extract::{Acronym, Field, Mention};
+
+    #[test]
+    fn display_name_prefers_the_spelling_readers_expect() {
+        let cases: &[(&[(&str, u32)], &str)] = &[
+            // Most used form wins.
+            (
+                &[("continual learning", 5), ("Continual Learning", 2)],
+                "continual learning",
+            ),
+            // Sentence-initial capitals count for the lowercase spelling.
+            (
+                &[("Multi-task learning", 3), ("multi-task learning", 2)],
+                "multi-task learning",
+            ),
+            // ... but only when that spelling occurs, and never for one word.
+            (&[("Multi-task learning", 3)], "Multi-task learning"),
+            (&[("Transformer", 3), ("transformer", 2)], "Transformer"),
+            // Title case is a name, not sentence case.
+            (
+                &[("Vision Transformer", 3), ("vision transformer", 2)],
+                "Vision Transformer",
+            ),
+            // A plural gives way to its singular when the papers use it.
+            (
+                &[("large language models", 9), ("large language model", 1)],
+                "large language model",
+            ),
+            (&[("LLMs", 4), ("LLM", 1)], "LLM"),
+            (&[("large language models", 9)], "large language models"),
+            (
+                &[("task-solving agents", 3), ("Task-Solving Agent", 1)],
+                "task-solving agent",
+            ),
+            (
+                &[
+                    ("Graph Neural Networks", 5),
+                    ("graph neural network", 2),
+                    ("Graph Neural Network", 1),
+                ],
+                "graph neural network",
+            ),
+            // Ties: a bare name beats one with a generic head.
+            (
+                &[("miniImageNet", 2), ("miniImageNet benchmarks", 2)],
+                "miniImageNet",
+            ),
+            // Words that only look plural are left alone.
+            (&[("analysis", 3), ("analysi", 1)], "analysis"),
+        ];
+        for (counts, want) in cases {
+            let m: FastMap<Box<str>, u32> =
+                counts.iter().map(|&(s, c)| (Box::from(s), c)).collect();
+            assert_eq!(most_frequent(&m).as_deref(), Some(*want), "{counts:?}");
+        }
+    }
 
     #[test]
     fn keys_merge_variants_and_keep_distinct_things_apart() {
@@ -750,7 +862,9 @@ mod tests {
         let e = &out.entities[0];
         assert_eq!(e.papers, 3);
         assert_eq!(e.mentions, 4);
-        assert_eq!(e.name, "Large Language Models");
+        // The most used form is plural; the papers also use the singular, which names it.
+        assert_eq!(e.name, "large language model");
+        assert!(e.aliases.contains(&"Large Language Models".to_string()));
         assert!(e.aliases.contains(&"LLMs".to_string()));
         assert!(e.aliases.contains(&"LLM".to_string()));
         assert_eq!(out.papers[2].entities, vec![(0, 1, None)]);
