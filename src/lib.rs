@@ -25,6 +25,7 @@ pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod graph;
+pub(crate) mod hash;
 pub mod normalize;
 pub mod query;
 pub mod rules;

@@ -136,7 +136,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
 
     // A name found by patterns keeps one type in the paper: the highest-priority type any
     // rule gave the same text ("RS-GPT4V: … Dataset" in the title types "called RS-GPT4V").
-    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut best: crate::hash::FastMap<&str, usize> = crate::hash::FastMap::default();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         for c in &cands[fi] {

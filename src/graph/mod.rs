@@ -16,7 +16,7 @@ mod lookup;
 pub use lookup::{Lookup, UnknownEntity};
 
 use crate::extract::Role;
-use crate::normalize::hash::FastMap;
+use crate::hash::FastMap;
 use crate::normalize::Normalized;
 use crate::rules::EntityType;
 use petgraph::graph::{NodeIndex, UnGraph};

@@ -13,10 +13,8 @@
 //! (computing merge keys) is [`Prepared::new`], a pure function that callers run in parallel
 //! next to extraction, so the sequential [`Normalizer::add_prepared`] only interns and counts.
 
-pub(crate) mod hash;
-
 use crate::extract::{Extraction, Role};
-use hash::FastMap;
+use crate::hash::FastMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// The merge key of a surface form: lowercase alphanumerics only, last word singular.

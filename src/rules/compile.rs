@@ -6,39 +6,16 @@
 use super::spec::{line_of, RawFile};
 use super::{Diagnostic, EntityType, RuleSet, ACRONYM_RULES};
 use crate::extract::Role;
+use crate::hash::{FastMap, FastSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// A small, fast, non-cryptographic hasher (the "Fx" multiply-rotate hash) for the word sets
-/// the chunker looks up once per word: SipHash showed up in profiles. Keys come from rule
-/// files, not from untrusted input, so hash flooding is not a concern.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().unwrap());
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A string set hashed with [`FxHasher`].
-pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<FxHasher>>;
+/// A string set with the fast hasher: the chunker looks words up once per word, and
+/// SipHash showed up in profiles. Keys come from rule files and text words; nothing
+/// iterates these sets into the output.
+pub type WordSet = FastSet<String>;
 
 /// Which type an acronym gets when neither a dictionary entry nor a head noun decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +65,7 @@ pub enum Cut {
 }
 
 /// Lower-cased head word or plural form → (phrase rule index, is a plural form).
-pub type HeadIndex = HashMap<String, Vec<(usize, bool)>, std::hash::BuildHasherDefault<FxHasher>>;
+pub type HeadIndex = FastMap<String, Vec<(usize, bool)>>;
 
 /// The plural forms [`crate::extract`]'s chunker accepts for a head: `+s`, `+es`, `y → ies`.
 fn plural_forms(h: &str) -> Vec<String> {
@@ -757,7 +734,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     let mut slot_of: HashMap<String, usize> = HashMap::new();
     let mut surfaces: Vec<String> = Vec::new();
     let mut slots: Vec<Vec<u32>> = Vec::new();
-    let mut lookup: HashMap<String, u32> = HashMap::new();
+    let mut lookup: FastMap<String, u32> = FastMap::default();
     let mut seen_entry: HashSet<(usize, String, bool)> = HashSet::new();
     let mut kept: Vec<DictEntry> = Vec::new();
     for e in entries {

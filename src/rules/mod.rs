@@ -80,7 +80,7 @@ pub struct RuleSet {
     pub(crate) dict_slots: Vec<Vec<u32>>,
     pub(crate) dict_entries: Vec<DictEntry>,
     /// Lower-cased surface form → entry index, for typing acronym long forms.
-    pub(crate) dict_lookup: std::collections::HashMap<String, u32>,
+    pub(crate) dict_lookup: crate::hash::FastMap<String, u32>,
     pub(crate) patterns: Vec<PatternRule>,
     /// The chunker's noun-phrase rules, in file order.
     pub(crate) phrases: Vec<PhraseRule>,

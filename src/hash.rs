@@ -1,10 +1,10 @@
-//! A fast, non-cryptographic hasher for the integer and short-string keys of the
-//! normalize and graph stages, where the standard SipHash dominates the cost of counting.
+//! A fast, non-cryptographic hasher for the short-string and integer keys of the rules,
+//! extract, normalize and graph stages, where the standard SipHash dominated the profiles.
 //!
 //! Hash maps keyed with it are never iterated in an order that reaches the output: every
 //! result is sorted or taken by an order-independent rule, so outputs stay deterministic.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Multiply-rotate hashing of 8-byte words (the scheme of rustc's "Fx" hasher).
@@ -60,3 +60,6 @@ impl Hasher for FastHasher {
 
 /// A `HashMap` with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A `HashSet` with [`FastHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
