@@ -231,7 +231,7 @@ impl KnowledgeGraph {
             .chain(g.cooccurrences.iter().map(|c| (np + c.a, np + c.b)));
         let ranks = page_rank_edges(g.papers.len() + g.entities.len(), edges, 0.85, 50);
         for (e, r) in g.entities.iter_mut().zip(&ranks[np as usize..]) {
-            e.pagerank = round6(*r);
+            e.pagerank = round_significant6(*r);
         }
         mark("pagerank");
         g
@@ -318,6 +318,17 @@ pub fn capitalize(s: &str) -> String {
 /// point summation order.
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
+}
+
+/// Rounds a score to six significant digits, for values whose size depends on the graph:
+/// PageRank sums to one over all nodes, so at a million papers most entities rank near
+/// 1e-6, where six decimals would leave only ties.
+fn round_significant6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(5 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 /// Rows of `u32` in one flat array (compressed sparse rows): a paper's entities, an
@@ -821,6 +832,25 @@ mod tests {
         assert!(with_rare.npmi.abs() < 1e-9 && with_mid.npmi.abs() < 1e-9);
         // rare and mid never co-occur: no edge.
         assert!(co(1, 2).is_none());
+    }
+
+    #[test]
+    fn small_scores_keep_six_significant_digits() {
+        for (x, want) in [
+            (0.0, 0.0),
+            (0.123_456_78, 0.123_457),
+            (1.234_567_8e-7, 1.234_57e-7),
+            (9.999_999e-7, 1e-6),
+            (3.0, 3.0),
+        ] {
+            let got = round_significant6(x);
+            assert!(
+                (got - want).abs() <= want.abs() * 1e-12,
+                "{x}: {got} != {want}"
+            );
+        }
+        // Two entities that differ in the third digit stay apart at a million-node scale.
+        assert!(round_significant6(7.41e-7) > round_significant6(7.39e-7));
     }
 
     #[test]

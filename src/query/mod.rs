@@ -586,7 +586,7 @@ impl fmt::Display for TopList {
                     (i + 1).to_string(),
                     t.entity.papers.to_string(),
                     t.degree.to_string(),
-                    format!("{:.5}", t.pagerank),
+                    format!("{:.3e}", t.pagerank),
                     t.entity.etype.clone(),
                     t.entity.name.clone(),
                 ]
