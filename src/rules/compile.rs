@@ -117,6 +117,8 @@ pub struct PhraseRule {
     pub not_after: WordSet,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
+    /// No modifier may look like a name (the opposite of `name`).
+    pub unnamed: bool,
     /// Lower-cased capitalised words that do not count as names for `name`.
     pub not_names: WordSet,
     pub role: Option<Role>,
@@ -728,6 +730,15 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 &mut not_names,
                 ctx.diags,
             );
+            let name = p.name.as_ref().is_some_and(|b| *b.get_ref());
+            let unnamed = p.unnamed.as_ref().is_some_and(|b| *b.get_ref());
+            if let (true, Some(u)) = (name && unnamed, p.unnamed.as_ref()) {
+                ctx.diags.push(f.diag(
+                    &u.span(),
+                    "`unnamed` and `name` exclude each other".to_string(),
+                ));
+                ok = false;
+            }
             if ok {
                 phrases.push(PhraseRule {
                     type_idx: ti,
@@ -739,7 +750,8 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     not_after,
-                    name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
+                    name,
+                    unnamed,
                     not_names,
                     role,
                     in_title,
