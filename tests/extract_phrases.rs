@@ -307,6 +307,38 @@ fn classic_methods() {
 }
 
 #[test]
+fn acronyms_no_head_noun_types_are_methods() {
+    // (text, long-form mention, type): method.toml has `acronym_default = "any"`, so an
+    // acronym neither a dictionary nor a head noun types is a method, proposed or not;
+    // head nouns still decide, and a proposed acronym is never typed as a mere topic.
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "they studied Aggregated Channel Features (ACF) before",
+            "Aggregated Channel Features (ACF)",
+            "method",
+        ),
+        (
+            "we propose Random Noise Injection (RNI) for this",
+            "Random Noise Injection (RNI)",
+            "method",
+        ),
+        (
+            "they studied cross-domain sentiment classification (CDSC) before",
+            "cross-domain sentiment classification (CDSC)",
+            "concept",
+        ),
+        (
+            "we propose Robust Adaptive Meta Learning (RAML) for this",
+            "Robust Adaptive Meta Learning (RAML)",
+            "method",
+        ),
+    ];
+    for (text, long, ty) in table {
+        assert_has(&run(text), long, ty);
+    }
+}
+
+#[test]
 fn acronym_definitions() {
     // (text, short, long)
     let table: &[(&str, &str, &str)] = &[

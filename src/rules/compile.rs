@@ -45,8 +45,12 @@ pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<FxHasher>>;
 pub enum AcronymDefault {
     /// Acronyms the paper proposes ("we propose/present/introduce …").
     Proposed,
-    /// All other acronyms.
+    /// All other acronyms; also marks a topic type, whose head nouns do not type an
+    /// acronym the paper proposes.
     Other,
+    /// Every acronym no head noun types, proposed or not (an `other` type then only keeps
+    /// its topic role).
+    Any,
 }
 
 /// Per-type data the extractor needs besides the display info.
@@ -378,11 +382,14 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             None => None,
             Some("proposed") => Some(AcronymDefault::Proposed),
             Some("other") => Some(AcronymDefault::Other),
+            Some("any") => Some(AcronymDefault::Any),
             Some(other) => {
                 let span = e.acronym_default.as_ref().unwrap().span();
                 ctx.diags.push(f.diag(
                     &span,
-                    format!("unknown acronym_default `{other}`, expected `proposed` or `other`"),
+                    format!(
+                        "unknown acronym_default `{other}`, expected `proposed`, `other` or `any`"
+                    ),
                 ));
                 None
             }
