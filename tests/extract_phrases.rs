@@ -137,6 +137,19 @@ fn phrase_chunker() {
             ("word segmentation problem", "concept"),
             &["open problem", "complex problems"],
         ),
+        // a verb before the object is not a modifier (no tagger: stoplists/function_words.txt)
+        (
+            "we formulate 3D reconstruction and it integrates visual features via a
+             framework leveraging pre-trained encoders",
+            ("3D reconstruction", "concept"),
+            &["formulate 3D reconstruction", "integrates visual features"],
+        ),
+        // "human" may modify a task
+        (
+            "3D human pose estimation from video",
+            ("3D human pose estimation", "concept"),
+            &["pose estimation"],
+        ),
         // a language before a named resource belongs to its name
         (
             "senses from Czech WordNet and English Wikipedia",
