@@ -56,8 +56,8 @@ fn scierc_fixture_offsets() {
             (11, 34, "method", "Gaussian mixture models"),
             (11, 43, "method", "Gaussian mixture models ( GMMs )"),
             (37, 41, "method", "GMMs"),
-            (48, 64, "dataset", "Köln speech data"),
-            (82, 94, "dataset", "TIMIT corpus"),
+            (48, 64, "material", "Köln speech data"),
+            (82, 94, "material", "TIMIT corpus"),
             (103, 120, "concept", "phone recognition"),
         ])
     );
@@ -229,7 +229,7 @@ fn real_scierc_dev() {
             );
             let ty = match e[2].as_str().unwrap() {
                 "Method" => "method",
-                "Material" => "dataset",
+                "Material" => "material",
                 "Task" => "concept",
                 _ => continue,
             };

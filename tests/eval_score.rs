@@ -124,7 +124,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "empty prediction",
-        gold: &[(0, 5, "method"), (7, 9, "dataset")],
+        gold: &[(0, 5, "method"), (7, 9, "material")],
         pred: &[],
         method: [(0, 0, 1), (0, 0, 1)],
         any: [(0, 0, 2), (0, 0, 2)],
@@ -296,4 +296,70 @@ fn json_shape_is_stable() {
     assert!(table
         .lines()
         .any(|l| l.starts_with("any") && l.contains("overlap")));
+}
+
+#[test]
+fn material_gold_accepts_dataset_and_material_predictions_in_scierc_only() {
+    // (format, predictions, expected (tp, fp, fn) of the material/dataset row, exact and
+    // overlap; expected any-entity exact)
+    type Row = (
+        GoldFormat,
+        &'static str,
+        &'static [(usize, usize, &'static str)],
+        [(usize, usize, usize); 2],
+        (usize, usize, usize),
+    );
+    let rows: &[Row] = &[
+        // SciERC Material: a named dataset and a generic material both count
+        (
+            GoldFormat::Scierc,
+            "material",
+            &[(0, 5, "dataset"), (10, 15, "material")],
+            [(2, 0, 0), (2, 0, 0)],
+            (2, 0, 0),
+        ),
+        // the same span as dataset and material counts once
+        (
+            GoldFormat::Scierc,
+            "material",
+            &[(0, 5, "dataset"), (0, 5, "material"), (10, 15, "material")],
+            [(2, 0, 0), (2, 0, 0)],
+            (2, 0, 0),
+        ),
+        // TDMSci DATASET: only named datasets; material predictions are not scored at all
+        (
+            GoldFormat::Tdmsci,
+            "dataset",
+            &[
+                (0, 5, "dataset"),
+                (10, 15, "material"),
+                (40, 45, "material"),
+            ],
+            [(1, 0, 1), (1, 0, 1)],
+            (1, 0, 1),
+        ),
+        // GSAP-NER likewise
+        (
+            GoldFormat::Gsap,
+            "dataset",
+            &[(10, 15, "material")],
+            [(0, 0, 2), (0, 0, 2)],
+            (0, 0, 2),
+        ),
+    ];
+    for (format, row, preds, want, any) in rows {
+        let g = [gold("d", &[(0, 5, row), (10, 15, row)])];
+        let r = score_in(&Scope::for_format(*format), &g, &[pred("d", preds)]);
+        let s = &r.types[*row];
+        assert_eq!(
+            [tff(&s.exact), tff(&s.overlap)],
+            *want,
+            "{format} {preds:?}"
+        );
+        assert_eq!(tff(&r.any.unwrap().exact), *any, "{format} {preds:?}");
+        assert!(!r.types.contains_key("material") || *format == GoldFormat::Scierc);
+    }
+    let r = score_in(&Scope::for_format(GoldFormat::Scierc), &[], &[]);
+    let keys: Vec<&str> = r.types.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["concept", "material", "method"]);
 }

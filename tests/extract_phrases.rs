@@ -78,21 +78,22 @@ fn phrase_chunker() {
             &[],
         ),
         // a language name is not a name-like modifier; a real name still is
+        // ("English data" is a material instead: see `material_phrases`)
         (
             "We use English data and the English Penn corpus.",
             ("English Penn corpus", "dataset"),
-            &["English data"],
+            &[],
         ),
         (
             "Arabic-English test sets were used.",
             ("", ""),
             &["Arabic-English test sets"],
         ),
-        // a capital that only starts the sentence is no name
+        // a capital that only starts the sentence is no name (a material, not a dataset)
         (
             "Parallel corpora are scarce.",
-            ("", ""),
-            &["Parallel corpora"],
+            ("Parallel corpora", "material"),
+            &[],
         ),
         // a number inside a name, after a capitalised word
         (
@@ -136,6 +137,19 @@ fn phrase_chunker() {
             ("word segmentation problem", "concept"),
             &["open problem", "complex problems"],
         ),
+        // a verb before the object is not a modifier (no tagger: stoplists/function_words.txt)
+        (
+            "we formulate 3D reconstruction and it integrates visual features via a
+             framework leveraging pre-trained encoders",
+            ("3D reconstruction", "concept"),
+            &["formulate 3D reconstruction", "integrates visual features"],
+        ),
+        // "human" may modify a task
+        (
+            "3D human pose estimation from video",
+            ("3D human pose estimation", "concept"),
+            &["pose estimation"],
+        ),
         // a language before a named resource belongs to its name
         (
             "senses from Czech WordNet and English Wikipedia",
@@ -158,6 +172,182 @@ fn phrase_chunker() {
                 "{text}: {n} must not be a mention"
             );
         }
+    }
+}
+
+/// Whether `x` has a mention `text` of any type other than `ty`.
+fn has_other_type(x: &Extraction, text: &str, ty: &str) -> bool {
+    x.mentions.iter().any(|m| m.text == text && m.etype != ty)
+}
+
+#[test]
+fn material_phrases() {
+    // (text, mentions that must be found as material, texts that must not be mentions)
+    let table: &[(&str, &[&str], &[&str])] = &[
+        // a kind of data: modifier + data head
+        (
+            "We align parallel corpora and spontaneous speech.",
+            &["parallel corpora", "spontaneous speech"],
+            &[],
+        ),
+        (
+            "Experiments on natural images and broadcast news show gains.",
+            &["natural images", "broadcast news"],
+            &[],
+        ),
+        // the head alone is no entity
+        (
+            "The data, the images and the text were noisy.",
+            &[],
+            &["data", "images", "text"],
+        ),
+        // singular "image" is not a head ("the input image"); "images" is
+        (
+            "a guidance image and RGB images",
+            &["RGB images"],
+            &["guidance image"],
+        ),
+        // what the data is for, or how good or big it is, is not a kind of data
+        (
+            "on training data, test sentences, benchmark datasets and high-quality data",
+            &[],
+            &[
+                "training data",
+                "test sentences",
+                "benchmark datasets",
+                "high-quality data",
+            ],
+        ),
+        ("data collection took a year", &[], &["data collection"]),
+        // a language is material alone and as a modifier; capitalised only
+        (
+            "We translate English into Japanese using English text.",
+            &["English", "Japanese", "English text"],
+            &[],
+        ),
+        ("We polish the turkish rug.", &[], &["polish", "turkish"]),
+        // "synthetic and annotated data": one coordinated phrase
+        (
+            "both synthetic and annotated data",
+            &["synthetic and annotated data"],
+            &["annotated data"],
+        ),
+    ];
+    for (text, want, not) in table {
+        let x = run(text);
+        for w in *want {
+            assert!(
+                has(&x, w, "material"),
+                "{text}: want {w} as material, got {:?}",
+                x.mentions
+            );
+        }
+        for n in *not {
+            assert!(
+                !x.mentions.iter().any(|m| m.text == *n),
+                "{text}: {n} must not be a mention: {:?}",
+                x.mentions
+            );
+        }
+    }
+}
+
+#[test]
+fn named_data_stays_dataset() {
+    // `material.data-np` is `unnamed`: a name-like modifier leaves the phrase to the
+    // dataset rules, also in coordinations (TDMSci and SciREX mark each name).
+    let table: &[(&str, &[&str])] = &[
+        ("on the Europarl corpus", &["Europarl corpus"]),
+        (
+            "on the CIFAR-10 and CIFAR-100 datasets",
+            &["CIFAR-10", "CIFAR-100 datasets"],
+        ),
+        ("the TAC 2010 data", &["TAC 2010 data"]),
+    ];
+    for (text, want) in table {
+        let x = run(text);
+        for w in *want {
+            assert!(
+                has(&x, w, "dataset"),
+                "{text}: want {w} as dataset: {:?}",
+                x.mentions
+            );
+            assert!(!has_other_type(&x, w, "dataset"), "{text}: {w}");
+        }
+        assert!(
+            !x.mentions.iter().any(|m| m.etype == "material"),
+            "{text}: no material: {:?}",
+            x.mentions
+        );
+    }
+    // English data is a language's data: material, not a dataset.
+    let x = run("We use English data.");
+    assert_has(&x, "English data", "material");
+    assert!(!has_other_type(&x, "English data", "material"));
+}
+
+#[test]
+fn classic_methods() {
+    // (text, methods that must be found)
+    let table: &[(&str, &[&str])] = &[
+        (
+            "trained with AdaBoost and RANSAC on SIFT features",
+            &["AdaBoost", "RANSAC", "SIFT"],
+        ),
+        (
+            "inference by loopy belief propagation and dynamic programming",
+            &["loopy belief propagation", "dynamic programming"],
+        ),
+        ("parsing with HPSG, trained with HMMs", &["HPSG", "HMMs"]),
+        (
+            "tuned by cross-validation, decoded with beam search",
+            &["cross-validation", "beam search"],
+        ),
+    ];
+    for (text, want) in table {
+        let x = run(text);
+        for w in *want {
+            assert_has(&x, w, "method");
+        }
+    }
+    // "sift" in lower case is a verb
+    let x = run("we sift through the logs");
+    assert!(
+        !x.mentions.iter().any(|m| m.text == "sift"),
+        "{:?}",
+        x.mentions
+    );
+}
+
+#[test]
+fn acronyms_no_head_noun_types_are_methods() {
+    // (text, long-form mention, type): method.toml has `acronym_default = "any"`, so an
+    // acronym neither a dictionary nor a head noun types is a method, proposed or not;
+    // head nouns still decide, and a proposed acronym is never typed as a mere topic.
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "they studied Aggregated Channel Features (ACF) before",
+            "Aggregated Channel Features (ACF)",
+            "method",
+        ),
+        (
+            "we propose Random Noise Injection (RNI) for this",
+            "Random Noise Injection (RNI)",
+            "method",
+        ),
+        (
+            "they studied cross-domain sentiment classification (CDSC) before",
+            "cross-domain sentiment classification (CDSC)",
+            "concept",
+        ),
+        (
+            "we propose Robust Adaptive Meta Learning (RAML) for this",
+            "Robust Adaptive Meta Learning (RAML)",
+            "method",
+        ),
+    ];
+    for (text, long, ty) in table {
+        assert_has(&run(text), long, ty);
     }
 }
 
@@ -401,6 +591,18 @@ fn new_phrase_options_are_validated() {
             "{line} {what}: {msgs:?}"
         );
     }
+}
+
+#[test]
+fn name_and_unnamed_exclude_each_other() {
+    let msgs = diagnostics_of(
+        "[entity]\ntype = \"t\"\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"corpus\"]\nname = true\nunnamed = true\n",
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("t.toml:8") && m.contains("exclude each other")),
+        "{msgs:?}"
+    );
 }
 
 #[test]

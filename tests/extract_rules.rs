@@ -336,3 +336,71 @@ fn serialized_shape_is_the_contract() {
     assert_eq!(m["role"], "proposed");
     assert_eq!(m["field"], "abstract");
 }
+
+#[test]
+fn acronym_default_any_takes_proposed_and_other_acronyms() {
+    // (acronym_default of type `m`, of type `c`, text, expected type of the long form)
+    let table: &[(&str, &str, &str, &str)] = &[
+        (
+            "any",
+            "other",
+            "they studied Random Noise Injection (RNI) here",
+            "m",
+        ),
+        (
+            "any",
+            "other",
+            "we propose Random Noise Injection (RNI) here",
+            "m",
+        ),
+        // without `any`, the `other` type takes what a paper does not propose
+        (
+            "proposed",
+            "other",
+            "they studied Random Noise Injection (RNI) here",
+            "c",
+        ),
+        (
+            "proposed",
+            "other",
+            "we propose Random Noise Injection (RNI) here",
+            "m",
+        ),
+        // a proposed acronym with a head noun of the `other` (topic) type goes to `any`
+        (
+            "any",
+            "other",
+            "we propose Robust Meta Learning (RML) here",
+            "m",
+        ),
+        (
+            "any",
+            "other",
+            "they studied Robust Meta Learning (RML) here",
+            "c",
+        ),
+    ];
+    for (m_default, c_default, text, want) in table {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("c.toml"),
+            format!("[entity]\ntype = \"c\"\nheads = [\"learning\"]\nacronym_default = \"{c_default}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("m.toml"),
+            format!(
+                "[entity]\ntype = \"m\"\nacronym_default = \"{m_default}\"\n\n[[pattern]]\nid = \"m.role\"\nregex = '''propose (?P<entity>.+)'''\nrole = \"proposed\"\nemit = false\ntriggers = [\"propose\"]\n"
+            ),
+        )
+        .unwrap();
+        let rules = load_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let x = extract(&rules, &paper("", text));
+        let long = x
+            .mentions
+            .iter()
+            .find(|m| m.rule == "acronym.long")
+            .unwrap_or_else(|| panic!("{text}: {:?}", x.mentions));
+        assert_eq!(long.etype, *want, "{m_default}/{c_default}: {text}");
+    }
+}

@@ -10,12 +10,18 @@
 //! Type mapping (gold label → paperkg type; labels not listed are ignored entirely, both for
 //! per-type and for "any entity" scores):
 //!
-//! | format | method | dataset | concept |
-//! |---|---|---|---|
-//! | `scierc` | Method | Material | Task |
-//! | `tdmsci` | — | DATASET | TASK |
-//! | `gsap` (layer `flat_base`) | Method, MLModel, ModelArchitecture | Dataset | Task |
-//! | `sdu` | acronym (short, long) pairs only, no typed spans | | |
+//! | format | method | dataset | material | concept |
+//! |---|---|---|---|---|
+//! | `scierc` | Method | — | Material (predicted `material` and `dataset`) | Task |
+//! | `tdmsci` | — | DATASET | — | TASK |
+//! | `gsap` (layer `flat_base`) | Method, MLModel, ModelArchitecture | Dataset | — | Task |
+//! | `sdu` | acronym (short, long) pairs only, no typed spans | | | |
+//!
+//! SciERC's Material covers any data a paper works on, named ("Penn Treebank") or not
+//! ("parallel corpora", "English"), so both paperkg types count for it
+//! ([`GoldFormat::also_scored_as`]). TDMSci and GSAP-NER mark named datasets only: their
+//! dataset gold is scored against `dataset` predictions alone, and `material` predictions
+//! are not scored there (neither true nor false positives).
 //!
 //! See [`score`] for the matching rules and [`EvalReport`] for the JSON shape.
 
@@ -36,13 +42,16 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum GoldFormat {
-    /// SciERC JSON Lines: document-level token spans, end inclusive.
+    /// SciERC JSON Lines: document-level token spans, end inclusive. Method → method,
+    /// Material → material or dataset, Task → concept.
     Scierc,
-    /// TDMSci CoNLL: token, offset, BIO label; one document per sentence.
+    /// TDMSci CoNLL: token, offset, BIO label; one document per sentence. DATASET → dataset,
+    /// TASK → concept.
     Tdmsci,
     /// SDU@AAAI-21 acronym identification: tokens with BIO short/long labels.
     Sdu,
-    /// GSAP-NER paragraphs JSON Lines with code-point spans (layer `flat_base`).
+    /// GSAP-NER paragraphs JSON Lines with code-point spans (layer `flat_base`). Method,
+    /// MLModel, ModelArchitecture → method, Dataset → dataset, Task → concept.
     Gsap,
 }
 
@@ -62,9 +71,19 @@ impl GoldFormat {
     /// as false positives, since TDMSci never annotates methods).
     pub fn mapped_types(self) -> &'static [&'static str] {
         match self {
-            GoldFormat::Scierc | GoldFormat::Gsap => &["concept", "dataset", "method"],
+            GoldFormat::Scierc => &["concept", "material", "method"],
+            GoldFormat::Gsap => &["concept", "dataset", "method"],
             GoldFormat::Tdmsci => &["concept", "dataset"],
             GoldFormat::Sdu => &[],
+        }
+    }
+
+    /// Predicted types scored as another (mapped) type: `(predicted, scored as)`. SciERC
+    /// Material is any data, so a predicted `dataset` counts as `material` there.
+    pub fn also_scored_as(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            GoldFormat::Scierc => &[("dataset", "material")],
+            _ => &[],
         }
     }
 
@@ -73,7 +92,7 @@ impl GoldFormat {
     pub fn map_label(self, label: &str) -> Option<&'static str> {
         match (self, label) {
             (GoldFormat::Scierc, "Method") => Some("method"),
-            (GoldFormat::Scierc, "Material") => Some("dataset"),
+            (GoldFormat::Scierc, "Material") => Some("material"),
             (GoldFormat::Scierc, "Task") => Some("concept"),
             (GoldFormat::Tdmsci, "DATASET") => Some("dataset"),
             (GoldFormat::Tdmsci, "TASK") => Some("concept"),

@@ -94,6 +94,9 @@ pub struct Scope {
     pub types: BTreeSet<String>,
     /// Whether acronym pairs are scored.
     pub acronyms: bool,
+    /// Predicted types scored as one of `types` (predicted type → scored type), e.g.
+    /// `dataset` → `material` for SciERC; see [`GoldFormat::also_scored_as`].
+    pub also: BTreeMap<String, String>,
 }
 
 impl Scope {
@@ -106,6 +109,20 @@ impl Scope {
                 .map(|t| t.to_string())
                 .collect(),
             acronyms: format == GoldFormat::Sdu,
+            also: format
+                .also_scored_as()
+                .iter()
+                .map(|&(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        }
+    }
+
+    /// The type a prediction of type `etype` is scored as, `None` when it is not scored.
+    pub fn scored_type<'a>(&'a self, etype: &'a str) -> Option<&'a str> {
+        if self.types.contains(etype) {
+            Some(etype)
+        } else {
+            self.also.get(etype).map(String::as_str)
         }
     }
 
@@ -118,6 +135,7 @@ impl Scope {
                 .flat_map(|d| d.spans.iter().map(|s| s.etype.clone()))
                 .collect(),
             acronyms: gold.iter().any(|d| !d.acronyms.is_empty()),
+            also: BTreeMap::new(),
         }
     }
 }
@@ -127,7 +145,9 @@ impl Scope {
 /// Rules (shared with [`score_in`]):
 /// * Predictions are paired with gold documents by `id`; predictions for ids not in the gold
 ///   are ignored, and a gold document without a prediction counts as all misses.
-/// * Only mentions in the abstract field (the gold text) of a scored type count.
+/// * Only mentions in the abstract field (the gold text) of a scored type count; a predicted
+///   type in the scope's `also` map counts as the type it maps to (SciERC: `dataset` as
+///   `material`).
 ///   Duplicate spans — predicted or gold, same start, end (and type for typed scores) — count once.
 /// * Exact: a span is a true positive when a gold span has the same start, end (and type).
 /// * Overlap: predicted and gold spans (of the same type; any type for "any entity") that
@@ -166,8 +186,8 @@ pub fn score_in(scope: &Scope, gold: &[GoldDoc], predicted: &[Extraction]) -> Ev
         let pred_spans: BTreeSet<(usize, usize, &str)> = preds
             .iter()
             .flat_map(|e| e.mentions.iter())
-            .filter(|m| m.field == Field::Abstract && scope.types.contains(&m.etype))
-            .map(|m| (m.start, m.end, m.etype.as_str()))
+            .filter(|m| m.field == Field::Abstract)
+            .filter_map(|m| Some((m.start, m.end, scope.scored_type(&m.etype)?)))
             .collect();
         let gold_spans: BTreeSet<(usize, usize, &str)> = doc
             .spans

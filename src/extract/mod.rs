@@ -374,7 +374,7 @@ const FOLLOW_SKIP: &[&str] = &["a", "an", "the", "new", "novel", "simple", "unif
 
 /// Types an acronym: dictionary entry of the long form, else a head noun right after the
 /// definition ("(GAST) model", "(NEVIS'22), a benchmark"), else the long form's head noun,
-/// else the `acronym_default` type for proposed / other acronyms.
+/// else the `acronym_default` type for proposed / other acronyms (an `any` type takes both).
 fn acronym_type(rules: &RuleSet, text: &str, d: &acronym::Def, roles: &[RoleSpan]) -> usize {
     let lower = d.long.to_lowercase();
     let lookup = rules.dict_lookup.get(&lower).or_else(|| {
@@ -418,11 +418,17 @@ fn acronym_type(rules: &RuleSet, text: &str, d: &acronym::Def, roles: &[RoleSpan
         Some(t)
             if proposed && rules.type_info[t].acronym_default == Some(AcronymDefault::Other) =>
         {
-            default_of(AcronymDefault::Proposed).unwrap_or(t)
+            default_of(AcronymDefault::Proposed)
+                .or_else(|| default_of(AcronymDefault::Any))
+                .unwrap_or(t)
         }
         Some(t) => t,
-        None if proposed => default_of(AcronymDefault::Proposed).unwrap_or(0),
-        None => default_of(AcronymDefault::Other).unwrap_or(0),
+        None if proposed => default_of(AcronymDefault::Proposed)
+            .or_else(|| default_of(AcronymDefault::Any))
+            .unwrap_or(0),
+        None => default_of(AcronymDefault::Any)
+            .or_else(|| default_of(AcronymDefault::Other))
+            .unwrap_or(0),
     }
 }
 

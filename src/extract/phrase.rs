@@ -272,7 +272,9 @@ pub(crate) fn find<'a>(
                     j -= 2;
                 }
             }
-            if p.name && !(j..i).any(|k| is_name_word(p, text, &lower, toks, k)) {
+            if (p.name || p.unnamed)
+                && p.name != (j..i).any(|k| is_name_word(p, text, &lower, toks, k))
+            {
                 continue;
             }
             let start = toks[j].start;

@@ -22,8 +22,12 @@ pub type WordSet = FastSet<String>;
 pub enum AcronymDefault {
     /// Acronyms the paper proposes ("we propose/present/introduce …").
     Proposed,
-    /// All other acronyms.
+    /// All other acronyms; also marks a topic type, whose head nouns do not type an
+    /// acronym the paper proposes.
     Other,
+    /// Every acronym no head noun types, proposed or not (an `other` type then only keeps
+    /// its topic role).
+    Any,
 }
 
 /// Per-type data the extractor needs besides the display info.
@@ -94,6 +98,8 @@ pub struct PhraseRule {
     pub not_after: WordSet,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
+    /// No modifier may look like a name (the opposite of `name`).
+    pub unnamed: bool,
     /// Lower-cased capitalised words that do not count as names for `name`.
     pub not_names: WordSet,
     pub role: Option<Role>,
@@ -353,11 +359,14 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             None => None,
             Some("proposed") => Some(AcronymDefault::Proposed),
             Some("other") => Some(AcronymDefault::Other),
+            Some("any") => Some(AcronymDefault::Any),
             Some(other) => {
                 let span = e.acronym_default.as_ref().unwrap().span();
                 ctx.diags.push(f.diag(
                     &span,
-                    format!("unknown acronym_default `{other}`, expected `proposed` or `other`"),
+                    format!(
+                        "unknown acronym_default `{other}`, expected `proposed`, `other` or `any`"
+                    ),
                 ));
                 None
             }
@@ -705,6 +714,15 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 &mut not_names,
                 ctx.diags,
             );
+            let name = p.name.as_ref().is_some_and(|b| *b.get_ref());
+            let unnamed = p.unnamed.as_ref().is_some_and(|b| *b.get_ref());
+            if let (true, Some(u)) = (name && unnamed, p.unnamed.as_ref()) {
+                ctx.diags.push(f.diag(
+                    &u.span(),
+                    "`unnamed` and `name` exclude each other".to_string(),
+                ));
+                ok = false;
+            }
             if ok {
                 phrases.push(PhraseRule {
                     type_idx: ti,
@@ -716,7 +734,8 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     not_after,
-                    name: p.name.as_ref().is_some_and(|b| *b.get_ref()),
+                    name,
+                    unnamed,
                     not_names,
                     role,
                     in_title,

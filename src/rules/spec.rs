@@ -68,6 +68,9 @@ pub struct RawPhrase {
     pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
     pub name: Option<Spanned<bool>>,
+    /// Whether no modifier may look like a name: generic phrases only ("parallel corpora",
+    /// not "Europarl corpora", which a `name` rule of another type finds). Not with `name`.
+    pub unnamed: Option<Spanned<bool>>,
     /// Capitalised words that do not make a modifier a name ("English data"), any case.
     #[serde(default)]
     pub not_names: Vec<Spanned<String>>,
