@@ -581,10 +581,13 @@ const LOOSE_STOP: &[&str] = &[
 ];
 
 /// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
+/// Also lists, in `shorts`, the indices of the words that may be short forms (ASCII with at
+/// least two capitals), counted in the same pass.
+fn word_spans(text: &str, shorts: &mut Vec<usize>) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity(bytes.len() / 5);
     let mut start = None;
+    let (mut caps, mut ascii) = (0u32, true);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -596,16 +599,29 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
         };
         let inside = word || (start.is_some() && joiner);
         match (inside, start) {
-            (true, None) => start = Some(i),
+            (true, None) => {
+                start = Some(i);
+                (caps, ascii) = (0, true);
+            }
             (false, Some(s)) => {
+                if ascii && caps >= 2 {
+                    shorts.push(words.len());
+                }
                 words.push((s, i));
                 start = None;
             }
             _ => {}
         }
+        if inside {
+            caps += u32::from(b.is_ascii_uppercase());
+            ascii &= b < 0x80;
+        }
         i += len;
     }
     if let Some(s) = start {
+        if ascii && caps >= 2 {
+            shorts.push(words.len());
+        }
         words.push((s, text.len()));
     }
     words
@@ -719,14 +735,14 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
     if !text.bytes().any(|b| b.is_ascii_uppercase()) {
         return;
     }
-    let words = word_spans(text);
+    let mut shorts = Vec::new();
+    let words = word_spans(text, &mut shorts);
+    if shorts.is_empty() {
+        return;
+    }
     let mut plain: Vec<Option<bool>> = vec![None; words.len()];
-    for (wi, &(a, b)) in words.iter().enumerate() {
-        // Cheap test first: the short forms sought here are ASCII with at least two capitals.
-        let wb = &text.as_bytes()[a..b];
-        if !wb.is_ascii() || wb.iter().filter(|c| c.is_ascii_uppercase()).count() < 2 {
-            continue;
-        }
+    for wi in shorts {
+        let (a, b) = words[wi];
         let short = text[a..b].trim_end_matches(['-', '\'']);
         if !is_short_form(short) || !short.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
