@@ -5,12 +5,11 @@
 //! `entity:` so the two id spaces cannot collide) and the three edge kinds, each with its
 //! attributes, so that tools can filter by `kind`.
 
-use super::{io_err, write_chunked, ExportError};
+use super::{io_err, write_chunked, ExportError, Num};
 use crate::graph::KnowledgeGraph;
 use crate::util::write_atomic;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
 
 /// Escapes text for XML content and attribute values: markup characters as entities, tab,
@@ -89,12 +88,12 @@ fn data(buf: &mut Vec<u8>, key: &str, value: &str) {
 }
 
 /// Appends one `<data>` line with a value formatted by `Display`.
-fn data_fmt(buf: &mut Vec<u8>, key: &str, value: impl std::fmt::Display) {
+fn data_fmt(buf: &mut Vec<u8>, key: &str, value: impl Num) {
     buf.extend_from_slice(b"      <data key=\"");
     buf.extend_from_slice(key.as_bytes());
     buf.extend_from_slice(b"\">");
     // Numbers need no escaping.
-    let _ = write!(buf, "{value}");
+    value.push_to(buf);
     buf.extend_from_slice(b"</data>\n");
 }
 

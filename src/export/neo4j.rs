@@ -9,7 +9,7 @@
 //! `--multiline-fields=true`, which `import.sh` passes). A `;` inside an array element
 //! would split it, so it is written as `,` there.
 
-use super::{io_err, write_chunks, ExportError};
+use super::{io_err, write_chunks, ExportError, Num};
 use crate::graph::{capitalize, KnowledgeGraph};
 use crate::util::write_atomic;
 use std::fs;
@@ -39,7 +39,7 @@ fn array(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 /// buffer, numbers formatted through one reused string.
 struct Row<'w, 'b> {
     out: &'w mut csv::Writer<&'b mut Vec<u8>>,
-    num: String,
+    num: Vec<u8>,
 }
 
 impl Row<'_, '_> {
@@ -47,11 +47,10 @@ impl Row<'_, '_> {
         // Writing into memory cannot fail.
         let _ = self.out.write_field(s);
     }
-    fn num(&mut self, x: impl std::fmt::Display) {
-        use std::fmt::Write as _;
+    fn num(&mut self, x: impl Num) {
         self.num.clear();
-        let _ = write!(self.num, "{x}");
-        let _ = self.out.write_field(self.num.as_bytes());
+        x.push_to(&mut self.num);
+        let _ = self.out.write_field(&self.num);
     }
     fn end(&mut self) {
         let _ = self.out.write_record(None::<&[u8]>);
@@ -84,7 +83,7 @@ fn write_csv<T: Sync>(
             let mut out = builder().from_writer(buf);
             let mut r = Row {
                 out: &mut out,
-                num: String::new(),
+                num: Vec::new(),
             };
             for item in chunk {
                 row(&mut r, item);
