@@ -385,6 +385,38 @@ def derive_tasks(data: Path, stats: WordStats) -> tuple[list[str], list]:
     return header, rows
 
 
+# Papers with Code lists learning paradigms and training techniques among its tasks
+# ("Continual Learning", "Domain Adaptation", "Data Augmentation", "Bayesian Optimization").
+# paperkg types them as concepts, not tasks (rules/task.toml, rules/concept.toml): a task
+# name whose last word is one of these heads goes to topics.tsv instead of tasks.tsv.
+TOPIC_HEADS = {
+    "learning", "adaptation", "augmentation", "distillation", "optimization", "regularization",
+    "tuning", "fine-tuning", "finetuning", "pre-training", "pretraining", "generalization",
+    "forgetting", "processing",
+}
+
+
+def is_topic(name: str) -> bool:
+    words = name.lower().split()
+    return bool(words) and words[-1] in TOPIC_HEADS
+
+
+def is_plain_word(name: str) -> bool:
+    """One word of letters only, capitalised at most on its first letter ("Fairness")."""
+    return name.isalpha() and name[1:].islower()
+
+
+def topics_header(n: int) -> list[str]:
+    return [
+        "topics.tsv: Papers with Code task names headed by a learning paradigm or training technique",
+        "(" + ", ".join(sorted(TOPIC_HEADS)) + "),",
+        "typed as concepts by rules/concept.toml; made with tasks.tsv (same sources and curation, see its header).",
+        "Format: canonical<TAB>alias<TAB>alias...; '#' lines are comments. Generated file, do not edit by hand:",
+        f"regenerate with `{REGENERATE}`",
+        f"{n} entries.",
+    ]
+
+
 def derive_datasets(data: Path, stats: WordStats) -> tuple[list[str], list]:
     """Dataset names from the ACL Anthology PwC links and the NLP-TDMS dataset KB."""
     names = []
@@ -533,6 +565,22 @@ def main(argv: list[str]) -> int:
                 f"Terms occurring >= {TUNE_MIN_OCCURRENCES} times in the SciERC train texts with exact-span precision "
                 f"< {TUNE_MIN_PRECISION:.0%} there are dropped."
             )
+        if fname == "tasks.tsv":
+            plain = [r for r in rows if is_plain_word(r[0])]
+            rows = [r for r in rows if not is_plain_word(r[0])]
+            print(f"tasks.tsv: plain single words dropped: {len(plain)} {[r[0] for r in plain]}")
+            header.append(
+                f"Single ordinary words ({len(plain)}: 'Fairness', 'Philosophy', 'Navigate', 'Chunking') are dropped: alone they name a "
+                "field, property or phenomenon more often than a task; rules/task.toml lists the single-word tasks by hand."
+            )
+            topics = [r for r in rows if is_topic(r[0])]
+            rows = [r for r in rows if not is_topic(r[0])]
+            header.append(
+                f"Then the {len(topics)} entries headed by a learning paradigm or training technique are moved to topics.tsv; "
+                f"{len(rows)} entries left."
+            )
+            write_tsv(args.out / "topics.tsv", topics_header(len(topics)), topics)
+            print(f"topics.tsv: {len(topics)} entries moved from tasks.tsv")
         write_tsv(args.out / fname, header, rows)
     return 0
 

@@ -58,7 +58,7 @@ fn scierc_fixture_offsets() {
             (37, 41, "method", "GMMs"),
             (48, 64, "material", "Köln speech data"),
             (82, 94, "material", "TIMIT corpus"),
-            (103, 120, "concept", "phone recognition"),
+            (103, 120, "task", "phone recognition"),
         ])
     );
     assert!(d.acronyms.is_empty());
@@ -80,14 +80,14 @@ fn tdmsci_fixture_offsets() {
         spans(&docs[0]),
         owned(&[
             (15, 24, "dataset", "SQuAD 2.0"),
-            (29, 47, "concept", "question answering"),
+            (29, 47, "task", "question answering"),
         ])
     );
     // Adjacent B-DATASET B-DATASET are two spans; a stray I- after O starts a new span.
     assert_eq!(
         spans(&docs[1]),
         owned(&[
-            (0, 24, "concept", "Named entity recognition"),
+            (0, 24, "task", "Named entity recognition"),
             (28, 38, "dataset", "CoNLL 2003"),
             (39, 43, "dataset", "WNUT"),
             (48, 61, "dataset", "Zürich Corpus"),
@@ -107,7 +107,7 @@ fn gsap_fixture_offsets_are_code_points() {
             (12, 21, "method", "fine-tune"),
             (22, 26, "method", "BERT"),
             (52, 61, "dataset", "SQuAD 1.1"),
-            (66, 84, "concept", "question answering"),
+            (66, 84, "task", "question answering"),
         ])
     );
     // ModelArchitecture -> method; Datasource ignored.
@@ -230,7 +230,7 @@ fn real_scierc_dev() {
             let ty = match e[2].as_str().unwrap() {
                 "Method" => "method",
                 "Material" => "material",
-                "Task" => "concept",
+                "Task" => "task",
                 _ => continue,
             };
             want.insert((ty.to_string(), toks[a..=b].join(" ")));
@@ -258,7 +258,7 @@ fn real_tdmsci_train() {
             .count()
     };
     // One span per B- label (TASK 1219, DATASET 420), no stray I- labels in the file.
-    assert_eq!(count("concept"), 1219);
+    assert_eq!(count("task"), 1219);
     assert_eq!(count("dataset"), 420);
     for d in &docs {
         for s in &d.spans {

@@ -56,8 +56,8 @@ fn scierc_dev_does_not_regress() {
     };
     let any = r.any.unwrap();
     let mut f = Vec::new();
-    check("scierc dev any exact", any.exact.f1, 0.565, &mut f);
-    check("scierc dev any overlap", any.overlap.f1, 0.756, &mut f);
+    check("scierc dev any exact", any.exact.f1, 0.567, &mut f);
+    check("scierc dev any overlap", any.overlap.f1, 0.763, &mut f);
     check(
         "scierc dev method overlap",
         r.types["method"].overlap.f1,
@@ -79,12 +79,9 @@ fn tdmsci_train_does_not_regress() {
         0.559,
         &mut f,
     );
-    check(
-        "tdmsci task exact",
-        r.types["concept"].exact.f1,
-        0.520,
-        &mut f,
-    );
+    // TASK is scored against `task` predictions since the task type was split from concept
+    // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality").
+    check("tdmsci task exact", r.types["task"].exact.f1, 0.514, &mut f);
     assert!(f.is_empty(), "{f:#?}");
 }
 
@@ -105,12 +102,13 @@ fn gsap_does_not_regress() {
     };
     let any = r.any.unwrap();
     let mut f = Vec::new();
-    check("gsap any exact", any.exact.f1, 0.308, &mut f);
-    check("gsap any overlap", any.overlap.f1, 0.558, &mut f);
+    check("gsap any exact", any.exact.f1, 0.313, &mut f);
+    check("gsap any overlap", any.overlap.f1, 0.563, &mut f);
+    check("gsap task exact", r.types["task"].exact.f1, 0.427, &mut f);
     check(
         "gsap dataset exact",
         r.types["dataset"].exact.f1,
-        0.454,
+        0.455,
         &mut f,
     );
     assert!(f.is_empty(), "{f:#?}");

@@ -284,7 +284,7 @@ fn json_shape_is_stable() {
     assert_eq!(v["docs"], 1);
     // TDMSci has no method type: the gold method span is out of scope too.
     let keys: Vec<&String> = v["types"].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["concept", "dataset"]);
+    assert_eq!(keys, ["dataset", "task"]);
     let exact = &v["types"]["dataset"]["exact"];
     for k in ["tp", "fp", "fn", "precision", "recall", "f1"] {
         assert!(exact.get(k).is_some(), "missing {k}");
@@ -361,5 +361,68 @@ fn material_gold_accepts_dataset_and_material_predictions_in_scierc_only() {
     }
     let r = score_in(&Scope::for_format(GoldFormat::Scierc), &[], &[]);
     let keys: Vec<&str> = r.types.keys().map(String::as_str).collect();
-    assert_eq!(keys, ["concept", "material", "method"]);
+    assert_eq!(keys, ["material", "method", "task"]);
+}
+
+#[test]
+fn task_gold_accepts_concept_predictions_in_scierc_only() {
+    // (format, gold label row, predictions, expected (tp, fp, fn) of that row exact, and
+    // of any-entity exact). Gold: two spans (0,5) and (10,15) of the row's type.
+    type Row = (
+        GoldFormat,
+        &'static str,
+        &'static [(usize, usize, &'static str)],
+        (usize, usize, usize),
+        (usize, usize, usize),
+    );
+    let rows: &[Row] = &[
+        // SciERC Task: a research task and a paradigm ("semi-supervised learning") both count
+        (
+            GoldFormat::Scierc,
+            "task",
+            &[(0, 5, "task"), (10, 15, "concept")],
+            (2, 0, 0),
+            (2, 0, 0),
+        ),
+        // a wrong concept is a false positive there
+        (
+            GoldFormat::Scierc,
+            "task",
+            &[(0, 5, "task"), (20, 25, "concept")],
+            (1, 1, 1),
+            (1, 1, 1),
+        ),
+        // TDMSci TASK: research tasks only; concept predictions are not scored at all
+        (
+            GoldFormat::Tdmsci,
+            "task",
+            &[(0, 5, "task"), (10, 15, "concept"), (20, 25, "concept")],
+            (1, 0, 1),
+            (1, 0, 1),
+        ),
+        // GSAP-NER Task likewise: a concept on a Task span is no task ...
+        (
+            GoldFormat::Gsap,
+            "task",
+            &[(0, 5, "task"), (10, 15, "concept")],
+            (1, 0, 1),
+            // (it is scored as a method there, and "any" ignores types)
+            (2, 0, 0),
+        ),
+        // ... and a concept on a GSAP Method span ("knowledge distillation") is right
+        (
+            GoldFormat::Gsap,
+            "method",
+            &[(0, 5, "concept"), (10, 15, "method")],
+            (2, 0, 0),
+            (2, 0, 0),
+        ),
+    ];
+    for (format, row, preds, want, any) in rows {
+        let g = [gold("d", &[(0, 5, row), (10, 15, row)])];
+        let r = score_in(&Scope::for_format(*format), &g, &[pred("d", preds)]);
+        assert_eq!(tff(&r.types[*row].exact), *want, "{format} {preds:?}");
+        assert_eq!(tff(&r.any.unwrap().exact), *any, "{format} {preds:?}");
+        assert!(!r.types.contains_key("concept"), "{format}");
+    }
 }

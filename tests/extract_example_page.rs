@@ -123,8 +123,10 @@ fn example_page_types() {
         ("HPCR", "method"),
         ("Q-SiT", "method"),
         ("MRA", "method"),
-        ("CDSC", "concept"),
-        ("CIR", "concept"),
+        // research tasks are tasks (cross-domain sentiment classification, composed image
+        // retrieval); paradigms and techniques stay concepts
+        ("CDSC", "task"),
+        ("CIR", "task"),
         ("LLMs", "method"),
         ("CIFAR-100", "dataset"),
         ("CUB-200", "dataset"),
@@ -141,7 +143,8 @@ fn example_page_types() {
         ("class-incremental learning", "concept"),
         ("knowledge distillation", "concept"),
         ("domain adaptation", "concept"),
-        ("image restoration", "concept"),
+        ("image restoration", "task"),
+        ("question answering", "task"),
         ("reinforcement learning", "concept"),
         ("few-shot learning", "concept"),
         ("meta-learning", "concept"),

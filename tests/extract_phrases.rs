@@ -74,7 +74,7 @@ fn phrase_chunker() {
         // tokenized hyphens join words
         (
             "multi - document summarization is hard",
-            ("multi - document summarization", "concept"),
+            ("multi - document summarization", "task"),
             &[],
         ),
         // a language name is not a name-like modifier; a real name still is
@@ -110,13 +110,13 @@ fn phrase_chunker() {
         // coordinated modifiers form one phrase
         (
             "we study syntactic and semantic parsing of text",
-            ("syntactic and semantic parsing", "concept"),
+            ("syntactic and semantic parsing", "task"),
             &["semantic parsing"],
         ),
         // plural process nouns are results, not tasks
         (
             "the English translations and machine translation",
-            ("machine translation", "concept"),
+            ("machine translation", "task"),
             &["English translations", "translations"],
         ),
         // weaker method heads, but not after a learning-paradigm word
@@ -128,26 +128,26 @@ fn phrase_chunker() {
         // task heads added from SciERC train
         (
             "lexicon construction and image registration",
-            ("image registration", "concept"),
+            ("image registration", "task"),
             &[],
         ),
-        // problems are concepts, head included; qualifying adjectives and plurals are not
+        // problems are tasks, head included; qualifying adjectives and plurals are not
         (
             "the word segmentation problem is an open problem among complex problems",
-            ("word segmentation problem", "concept"),
+            ("word segmentation problem", "task"),
             &["open problem", "complex problems"],
         ),
         // a verb before the object is not a modifier (no tagger: stoplists/function_words.txt)
         (
             "we formulate 3D reconstruction and it integrates visual features via a
              framework leveraging pre-trained encoders",
-            ("3D reconstruction", "concept"),
+            ("3D reconstruction", "task"),
             &["formulate 3D reconstruction", "integrates visual features"],
         ),
         // "human" may modify a task
         (
             "3D human pose estimation from video",
-            ("3D human pose estimation", "concept"),
+            ("3D human pose estimation", "task"),
             &["pose estimation"],
         ),
         // a language before a named resource belongs to its name
@@ -320,6 +320,156 @@ fn classic_methods() {
 }
 
 #[test]
+fn tasks_and_concepts() {
+    // (text, mentions that must be found as (text, type), mentions that must not be found
+    // as a task): research tasks are tasks (task.toml); learning paradigms, training
+    // techniques, phenomena and fields stay concepts (concept.toml).
+    type Row = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static [&'static str],
+    );
+    let table: &[Row] = &[
+        // hand-written terms of both files
+        (
+            "instruction tuning for machine translation and object detection",
+            &[
+                ("instruction tuning", "concept"),
+                ("machine translation", "task"),
+                ("object detection", "task"),
+            ],
+            &["instruction tuning"],
+        ),
+        (
+            "deep learning with regularization; data augmentation helps",
+            &[
+                ("deep learning", "concept"),
+                ("regularization", "concept"),
+                ("data augmentation", "concept"),
+            ],
+            &["deep learning", "regularization", "data augmentation"],
+        ),
+        // task phrases (task.np) and paradigm phrases (concept.topic-phrase)
+        (
+            "few-shot image classification with supervised contrastive learning",
+            &[
+                ("few-shot image classification", "task"),
+                ("supervised contrastive learning", "concept"),
+            ],
+            &["supervised contrastive learning"],
+        ),
+        (
+            "dependency parsing and named entity recognition via unsupervised domain adaptation",
+            &[
+                ("dependency parsing", "task"),
+                ("named entity recognition", "task"),
+                ("unsupervised domain adaptation", "concept"),
+            ],
+            &["unsupervised domain adaptation"],
+        ),
+        // Papers with Code task names headed by a paradigm or technique are concepts
+        // (dictionaries/topics.tsv); the other ones are tasks (dictionaries/tasks.tsv), and a
+        // task name wins over a concept phrase on the same words ("sentiment analysis")
+        (
+            "Bayesian Optimization for Sentiment Analysis and Keyword Spotting",
+            &[
+                ("Bayesian Optimization", "concept"),
+                ("Sentiment Analysis", "task"),
+                ("Keyword Spotting", "task"),
+            ],
+            &["Bayesian Optimization"],
+        ),
+        // fields are concepts
+        (
+            "advances in computer vision and natural language processing",
+            &[
+                ("computer vision", "concept"),
+                ("natural language processing", "concept"),
+            ],
+            &["computer vision", "natural language processing"],
+        ),
+        // bare task words that end a noun phrase (task.bare)
+        (
+            "it performs well on classification and regression, and on recognition",
+            &[
+                ("classification", "task"),
+                ("regression", "task"),
+                ("recognition", "task"),
+            ],
+            &[],
+        ),
+        // bare words too vague or mostly no task alone; plurals are results
+        (
+            "detection, generation and prediction improve; the classifications and reconstructions",
+            &[],
+            &[
+                "detection",
+                "generation",
+                "prediction",
+                "classifications",
+                "reconstructions",
+            ],
+        ),
+        // generic problem and task words are no tasks
+        (
+            "this task is an open problem; the problem and the tasks are hard",
+            &[],
+            &[
+                "this task",
+                "task",
+                "open problem",
+                "problem",
+                "the problem",
+                "tasks",
+            ],
+        ),
+        // a long form that is a hand-written task term and also a dataset list entry
+        // ("Visual Question Answering" in datasets.tsv) is typed as the term
+        (
+            "we study Visual Question Answering (VQA) here",
+            &[("Visual Question Answering (VQA)", "task")],
+            &[],
+        ),
+        // single ordinary words from the Papers with Code task list are no tasks
+        // (derive_dictionaries.py); single-word tasks are hand-written terms
+        (
+            "fairness and chunking",
+            &[("chunking", "task")],
+            &["fairness"],
+        ),
+        // an acronym whose long form ends in a task head is a task ...
+        (
+            "they studied visual place recognition (VPR) before; VPR is hard",
+            &[("visual place recognition (VPR)", "task"), ("VPR", "task")],
+            &[],
+        ),
+    ];
+    for (text, want, not) in table {
+        let x = run(text);
+        for (w, ty) in *want {
+            assert!(
+                has(&x, w, ty),
+                "{text}: want {w} as {ty}, got {:?}",
+                x.mentions
+            );
+        }
+        for n in *not {
+            assert!(
+                !has(&x, n, "task"),
+                "{text}: {n} must not be a task: {:?}",
+                x.mentions
+            );
+        }
+    }
+    // ... unless the paper proposes it: then it is a method, not a mere task
+    assert_has(
+        &run("we propose Cross-View Place Recognition (CVPR) for this"),
+        "Cross-View Place Recognition (CVPR)",
+        "method",
+    );
+}
+
+#[test]
 fn acronyms_no_head_noun_types_are_methods() {
     // (text, long-form mention, type): method.toml has `acronym_default = "any"`, so an
     // acronym neither a dictionary nor a head noun types is a method, proposed or not;
@@ -338,7 +488,7 @@ fn acronyms_no_head_noun_types_are_methods() {
         (
             "they studied cross-domain sentiment classification (CDSC) before",
             "cross-domain sentiment classification (CDSC)",
-            "concept",
+            "task",
         ),
         (
             "we propose Robust Adaptive Meta Learning (RAML) for this",
@@ -493,7 +643,7 @@ fn names_and_context() {
         ),
         ("GPT-4 and GPT-4V differ", "GPT-4V", "method"),
         ("we use WordNet senses", "WordNet", "dataset"),
-        ("MT output is scored", "MT", "concept"),
+        ("MT output is scored", "MT", "task"),
     ];
     for (text, want, ty) in table {
         let x = run(text);

@@ -31,7 +31,7 @@ pub struct GoldSpan {
     pub start: usize,
     /// End in code points, exclusive.
     pub end: usize,
-    /// paperkg entity type (`method`, `dataset`, `concept`), already mapped from the gold label.
+    /// paperkg entity type (`method`, `dataset`, `material`, `task`), already mapped from the gold label.
     pub etype: String,
 }
 

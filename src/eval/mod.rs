@@ -10,18 +10,23 @@
 //! Type mapping (gold label → paperkg type; labels not listed are ignored entirely, both for
 //! per-type and for "any entity" scores):
 //!
-//! | format | method | dataset | material | concept |
+//! | format | method | dataset | material | task |
 //! |---|---|---|---|---|
-//! | `scierc` | Method | — | Material (predicted `material` and `dataset`) | Task |
+//! | `scierc` | Method | — | Material (predicted `material` and `dataset`) | Task (predicted `task` and `concept`) |
 //! | `tdmsci` | — | DATASET | — | TASK |
-//! | `gsap` (layer `flat_base`) | Method, MLModel, ModelArchitecture | Dataset | — | Task |
+//! | `gsap` (layer `flat_base`) | Method, MLModel, ModelArchitecture (predicted `method` and `concept`) | Dataset | — | Task |
 //! | `sdu` | acronym (short, long) pairs only, no typed spans | | | |
 //!
 //! SciERC's Material covers any data a paper works on, named ("Penn Treebank") or not
 //! ("parallel corpora", "English"), so both paperkg types count for it
 //! ([`GoldFormat::also_scored_as`]). TDMSci and GSAP-NER mark named datasets only: their
 //! dataset gold is scored against `dataset` predictions alone, and `material` predictions
-//! are not scored there (neither true nor false positives).
+//! are not scored there (neither true nor false positives). Likewise SciERC's Task covers
+//! learning paradigms and fields too ("semi-supervised learning", "natural language
+//! processing"), so `task` and `concept` predictions both count for it. TDMSci and GSAP-NER
+//! mark research tasks only: TDMSci does not score `concept` predictions at all, and GSAP-NER
+//! marks training techniques and paradigms ("knowledge distillation", "fine-tuning",
+//! "transfer learning") as Method, so there `concept` predictions count as `method`.
 //!
 //! See [`score`] for the matching rules and [`EvalReport`] for the JSON shape.
 
@@ -43,15 +48,15 @@ use std::path::{Path, PathBuf};
 #[serde(rename_all = "lowercase")]
 pub enum GoldFormat {
     /// SciERC JSON Lines: document-level token spans, end inclusive. Method → method,
-    /// Material → material or dataset, Task → concept.
+    /// Material → material or dataset, Task → task or concept.
     Scierc,
     /// TDMSci CoNLL: token, offset, BIO label; one document per sentence. DATASET → dataset,
-    /// TASK → concept.
+    /// TASK → task.
     Tdmsci,
     /// SDU@AAAI-21 acronym identification: tokens with BIO short/long labels.
     Sdu,
     /// GSAP-NER paragraphs JSON Lines with code-point spans (layer `flat_base`). Method,
-    /// MLModel, ModelArchitecture → method, Dataset → dataset, Task → concept.
+    /// MLModel, ModelArchitecture → method or concept, Dataset → dataset, Task → task.
     Gsap,
 }
 
@@ -71,18 +76,21 @@ impl GoldFormat {
     /// as false positives, since TDMSci never annotates methods).
     pub fn mapped_types(self) -> &'static [&'static str] {
         match self {
-            GoldFormat::Scierc => &["concept", "material", "method"],
-            GoldFormat::Gsap => &["concept", "dataset", "method"],
-            GoldFormat::Tdmsci => &["concept", "dataset"],
+            GoldFormat::Scierc => &["material", "method", "task"],
+            GoldFormat::Gsap => &["dataset", "method", "task"],
+            GoldFormat::Tdmsci => &["dataset", "task"],
             GoldFormat::Sdu => &[],
         }
     }
 
     /// Predicted types scored as another (mapped) type: `(predicted, scored as)`. SciERC
-    /// Material is any data, so a predicted `dataset` counts as `material` there.
+    /// Material is any data, so a predicted `dataset` counts as `material` there; SciERC Task
+    /// includes paradigms and fields, so a predicted `concept` counts as `task`; GSAP-NER
+    /// Method includes training techniques, so a predicted `concept` counts as `method`.
     pub fn also_scored_as(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            GoldFormat::Scierc => &[("dataset", "material")],
+            GoldFormat::Scierc => &[("concept", "task"), ("dataset", "material")],
+            GoldFormat::Gsap => &[("concept", "method")],
             _ => &[],
         }
     }
@@ -93,12 +101,12 @@ impl GoldFormat {
         match (self, label) {
             (GoldFormat::Scierc, "Method") => Some("method"),
             (GoldFormat::Scierc, "Material") => Some("material"),
-            (GoldFormat::Scierc, "Task") => Some("concept"),
+            (GoldFormat::Scierc, "Task") => Some("task"),
             (GoldFormat::Tdmsci, "DATASET") => Some("dataset"),
-            (GoldFormat::Tdmsci, "TASK") => Some("concept"),
+            (GoldFormat::Tdmsci, "TASK") => Some("task"),
             (GoldFormat::Gsap, "Method" | "MLModel" | "ModelArchitecture") => Some("method"),
             (GoldFormat::Gsap, "Dataset") => Some("dataset"),
-            (GoldFormat::Gsap, "Task") => Some("concept"),
+            (GoldFormat::Gsap, "Task") => Some("task"),
             _ => None,
         }
     }

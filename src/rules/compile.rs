@@ -766,8 +766,18 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             slots.push(Vec::new());
             slots.len() - 1
         });
+        // The long-form lookup (acronym typing) prefers entries as matching does: a
+        // hand-written term over list entries, then the higher-priority type, then the
+        // earlier one ("Visual Question Answering" is a task term and a dataset list entry).
+        let rank = |e: &DictEntry| (!e.hand, -infos[e.type_idx].priority);
+        let better = rank(&e);
         lookup
             .entry(e.surface.to_lowercase())
+            .and_modify(|i| {
+                if better < rank(&kept[*i as usize]) {
+                    *i = kept.len() as u32;
+                }
+            })
             .or_insert(kept.len() as u32);
         slots[slot].push(kept.len() as u32);
         kept.push(e);
