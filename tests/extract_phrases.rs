@@ -771,3 +771,53 @@ fn phrase_tables_are_validated() {
         "{msgs:?}"
     );
 }
+
+/// With the shipped rules: definitions that are real but name no entity, or that a
+/// dictionary types; the acronym list keeps them, the mentions follow the rules.
+#[test]
+fn acronym_definitions_that_name_no_entity_or_a_known_one() {
+    // (text, long form, type of its mentions or None for no mention)
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        (
+            "Our model reaches state-of-the-art (SOTA) accuracy and beats SOTA methods.",
+            "state-of-the-art",
+            None,
+        ),
+        (
+            "Artificial intelligence (AI) changes science; AI tools help.",
+            "Artificial intelligence",
+            Some("concept"),
+        ),
+    ];
+    for &(text, long, want) in cases {
+        let x = run(text);
+        assert!(
+            x.acronyms.iter().any(|a| a.long == long),
+            "{text}: definition {long:?} missing from {:?}",
+            x.acronyms
+        );
+        let types: Vec<&str> = x
+            .mentions
+            .iter()
+            .filter(|m| m.canonical == long)
+            .map(|m| m.etype.as_str())
+            .collect();
+        match want {
+            None => assert!(types.is_empty(), "{text}: {types:?}"),
+            Some(t) => {
+                assert!(
+                    types.len() >= 2,
+                    "{text}: definition and use, got {types:?}"
+                );
+                assert!(types.iter().all(|x| *x == t), "{text}: {types:?}");
+            }
+        }
+    }
+    // "boosting" as a verb is not the ensemble method.
+    let x = run("boosting performance by 5% over prior work");
+    assert!(
+        !x.mentions.iter().any(|m| m.text == "boosting"),
+        "{:?}",
+        x.mentions
+    );
+}

@@ -155,9 +155,9 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
 
     // One definition per short form (the first), typed once for the whole paper.
     let mut acronyms: Vec<Acronym> = Vec::new();
-    let mut kept_defs: Vec<(acronym::Def, usize)> = Vec::new();
+    let mut kept_defs: Vec<(acronym::Def, usize, bool)> = Vec::new();
     for d in defs {
-        if kept_defs.iter().any(|(k, _)| k.base == d.base) {
+        if kept_defs.iter().any(|(k, _, _)| k.base == d.base) {
             continue;
         }
         let fi = d.field as usize;
@@ -167,14 +167,22 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             short: d.short.clone(),
             long: d.long.clone(),
         });
-        kept_defs.push((d, t));
+        // A long form on a stop list ("state-of-the-art (SOTA)") is a real definition but
+        // names no entity: listed, never a mention. Any type's list counts, since the
+        // words after the short form may have typed it otherwise ("SOTA accuracy").
+        let long = d.long.to_lowercase();
+        let emit = !rules
+            .type_info
+            .iter()
+            .any(|i| i.stop.contains(long.as_str()));
+        kept_defs.push((d, t, emit));
     }
     let mut uses = Vec::new();
     let mut lower = String::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         let mut acr: Vec<Cand> = Vec::new();
-        for (d, t) in &kept_defs {
+        for (d, t, _) in kept_defs.iter().filter(|k| k.2) {
             let long = &field_text(paper, d.field)[d.long_span.0..d.long_span.1];
             debug_assert_eq!(long, d.long);
             if d.field == f && d.paren {

@@ -72,8 +72,12 @@ fn strip_generic_head(s: &str) -> Option<&str> {
     {
         return None;
     }
-    let name_shaped =
-        rest.chars().skip(1).any(|c| c.is_uppercase()) || rest.chars().any(|c| c.is_ascii_digit());
+    // A capital inside a part counts ("miniImageNet", "RS-GPT4V"); capitals opening the
+    // parts of a hyphenated compound do not ("Vision-Language Model" is a phrase).
+    let name_shaped = rest
+        .split('-')
+        .any(|part| part.chars().skip(1).any(|c| c.is_uppercase()))
+        || rest.chars().any(|c| c.is_ascii_digit());
     name_shaped.then_some(rest)
 }
 
@@ -122,6 +126,16 @@ fn surface(text: &str) -> &str {
     {
         Some(long) if !long.is_empty() && !long.contains('(') => long,
         _ => text,
+    }
+}
+
+/// `s` with every run of whitespace as one space (no copy when it already is).
+fn one_line(s: String) -> String {
+    let clean = !s.contains(|c: char| c.is_whitespace() && c != ' ') && !s.contains("  ");
+    if clean {
+        s
+    } else {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -245,11 +259,15 @@ impl Prepared {
                 if key.is_empty() {
                     return None;
                 }
-                let text = (surface(&m.text) != m.canonical).then(|| surface(&m.text).to_string());
+                // Names and aliases with one space between words: abstracts wrap lines
+                // inside names ("Vision\nLanguage Models").
+                let canonical = one_line(m.canonical);
+                let text = one_line(surface(&m.text).to_string());
+                let text = (text != canonical).then_some(text);
                 Some(PreparedMention {
                     key,
                     etype: m.etype,
-                    canonical: m.canonical,
+                    canonical,
                     text,
                     role: m.role,
                 })
@@ -266,7 +284,7 @@ impl Prepared {
                 Some(PreparedAcronym {
                     short_key,
                     long_key,
-                    short: a.short,
+                    short: one_line(a.short),
                 })
             })
             .collect();
@@ -565,8 +583,8 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
 /// The display name of an entity from the counts of the names its mentions gave.
 ///
 /// Counts first go to the spelling a reader expects: a multi-word phrase capitalised only
-/// because it opened a sentence ("Multi-task learning") counts for its lowercase spelling
-/// when that occurs too. The name is then the most used form; on ties a bare name beats
+/// because it opened a sentence or a title ("Multi-task learning", "Autonomous Driving")
+/// counts for its lowercase spelling when that occurs too. The name is then the most used form; on ties a bare name beats
 /// one with a generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer
 /// hyphens, then the form that sorts last, which prefers lowercase ("continual learning"
 /// over "Continual Learning"). Finally a plural name gives way to its singular if the
@@ -607,22 +625,20 @@ fn most_frequent(counts: &FastMap<Box<str>, u32>) -> Option<String> {
     })
 }
 
-/// The lowercase spelling of a multi-word phrase written in sentence case (first letter a
-/// capital, every other word starting lowercase), e.g. "Multi-task learning".
+/// The lowercase spelling of a multi-word phrase whose only capitals open its words or
+/// their hyphenated parts: sentence case ("Multi-task learning") or title case
+/// ("Autonomous Driving", "Vision-Language Model"). Names with inner capitals or digits
+/// ("GPT-4 Turbo", "ImageNet Challenge") have none.
 fn sentence_case_lower(s: &str) -> Option<String> {
-    let mut words = s.split(' ');
-    let first = words.next()?;
-    let mut chars = first.chars();
-    let c0 = chars.next()?;
-    let rest_lower = chars.all(|c| !c.is_uppercase());
-    let mut any = false;
-    for w in words {
-        any = true;
-        if w.chars().any(char::is_uppercase) {
-            return None;
-        }
+    if !s.contains(' ') || !s.starts_with(char::is_uppercase) {
+        return None;
     }
-    (any && c0.is_uppercase() && rest_lower).then(|| s.to_lowercase())
+    let plain = s.split([' ', '-']).all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_none_or(char::is_alphabetic)
+            && chars.all(|c| c.is_alphabetic() && !c.is_uppercase())
+    });
+    plain.then(|| s.to_lowercase())
 }
 
 /// `s` lowercased with its last word in the singular.
@@ -694,10 +710,17 @@ mod tests {
             // ... but only when that spelling occurs, and never for one word.
             (&[("Multi-task learning", 3)], "Multi-task learning"),
             (&[("Transformer", 3), ("transformer", 2)], "Transformer"),
-            // Title case is a name, not sentence case.
+            // Title case too, when the lowercase spelling occurs; not names with inner
+            // capitals or digits.
             (
                 &[("Vision Transformer", 3), ("vision transformer", 2)],
-                "Vision Transformer",
+                "vision transformer",
+            ),
+            (&[("Autonomous Driving", 3)], "Autonomous Driving"),
+            (&[("GPT-4 Turbo", 3), ("gpt-4 turbo", 1)], "GPT-4 Turbo"),
+            (
+                &[("ImageNet Challenge", 3), ("imagenet challenge", 1)],
+                "ImageNet Challenge",
             ),
             // A plural gives way to its singular when the papers use it.
             (
@@ -750,7 +773,13 @@ mod tests {
         for (a, b) in same {
             assert_eq!(key(a), key(b), "{a} vs {b}");
         }
+        // Title-case compounds are phrases, not names with a generic head.
+        assert_eq!(key("Vision-Language Model"), key("vision-language models"));
+        assert_ne!(key("Vision-Language Model"), key("Vision-Language"));
         let with_heads = [
+            ("ImageNet-R benchmark", "ImageNet-R"),
+            ("RS-GPT4V dataset", "RS-GPT4V"),
+            ("Q-SiT model", "Q-SiT"),
             ("miniImageNet benchmarks", "miniImageNet"),
             ("CIFAR-100 dataset", "CIFAR-100"),
             ("GAST model", "GAST"),
@@ -773,6 +802,17 @@ mod tests {
         ];
         for (a, b) in different {
             assert_ne!(key(a), key(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn names_and_aliases_are_on_one_line() {
+        for (input, want) in [
+            ("Vision\nLanguage  Models", "Vision Language Models"),
+            ("plain name", "plain name"),
+            ("tab\tand\r\nbreak", "tab and break"),
+        ] {
+            assert_eq!(one_line(input.to_string()), want);
         }
     }
 
