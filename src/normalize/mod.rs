@@ -492,7 +492,7 @@ impl Normalizer {
             if papers == 0 {
                 continue;
             }
-            let name = most_frequent(&g.canon).unwrap_or_default();
+            let name = most_frequent(&g.canon, &g.texts).unwrap_or_default();
             let t = g
                 .votes
                 .iter()
@@ -589,11 +589,20 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
 /// hyphens, then the form that sorts last, which prefers lowercase ("continual learning"
 /// over "Continual Learning"). Finally a plural name gives way to its singular if the
 /// papers use that too ("large language models" → "large language model").
-fn most_frequent(counts: &FastMap<Box<str>, u32>) -> Option<String> {
+fn most_frequent(
+    counts: &FastMap<Box<str>, u32>,
+    texts: &FastMap<Box<str>, u32>,
+) -> Option<String> {
     let mut credited: Vec<(&str, u32)> = Vec::with_capacity(counts.len());
     for (s, &c) in counts {
+        // The lowercase spelling may be a name (another mention's canonical) or only a
+        // surface form (a dictionary names "Anomaly Detection"; papers write it lowercase).
         let target = sentence_case_lower(s)
-            .and_then(|l| counts.get_key_value(l.as_str()))
+            .and_then(|l| {
+                counts
+                    .get_key_value(l.as_str())
+                    .or_else(|| texts.get_key_value(l.as_str()))
+            })
             .map_or(&**s, |(k, _)| &**k);
         match credited.iter_mut().find(|(t, _)| *t == target) {
             Some(e) => e.1 += c,
@@ -752,7 +761,23 @@ mod tests {
         for (counts, want) in cases {
             let m: FastMap<Box<str>, u32> =
                 counts.iter().map(|&(s, c)| (Box::from(s), c)).collect();
-            assert_eq!(most_frequent(&m).as_deref(), Some(*want), "{counts:?}");
+            assert_eq!(
+                most_frequent(&m, &FastMap::default()).as_deref(),
+                Some(*want),
+                "{counts:?}"
+            );
+        }
+        // A title-case dictionary name gives way to the lowercase spelling papers write.
+        let canon: FastMap<Box<str>, u32> =
+            [(Box::from("Anomaly Detection"), 5)].into_iter().collect();
+        for (texts, want) in [
+            (vec![("anomaly detection", 4)], "anomaly detection"),
+            (vec![("Anomaly detection", 4)], "Anomaly Detection"),
+            (vec![], "Anomaly Detection"),
+        ] {
+            let texts: FastMap<Box<str>, u32> =
+                texts.into_iter().map(|(s, c)| (Box::from(s), c)).collect();
+            assert_eq!(most_frequent(&canon, &texts).as_deref(), Some(want));
         }
     }
 
