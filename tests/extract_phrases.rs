@@ -821,3 +821,178 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
         x.mentions
     );
 }
+
+#[test]
+fn dataset_names_versions_and_contexts() {
+    // (text, mention that must be found as (text, type), mentions that must not be found)
+    let table: &[(&str, (&str, &str), &[&str])] = &[
+        // `versions`: a version after a dictionary name is part of it
+        (
+            "We fine-tune on SQuAD 2.0 and report F1.",
+            ("SQuAD 2.0", "dataset"),
+            &["SQuAD"],
+        ),
+        (
+            "Results on SQuAD v1.1 show gains.",
+            ("SQuAD v1.1", "dataset"),
+            &["SQuAD"],
+        ),
+        (
+            "We use PASCAL VOC 2007 for testing.",
+            ("PASCAL VOC 2007", "dataset"),
+            &["PASCAL VOC"],
+        ),
+        (
+            "Trained on ImageNet-21K and tested.",
+            ("ImageNet-21K", "dataset"),
+            &[],
+        ),
+        (
+            "We test on SQuAD 2 times.",
+            ("SQuAD", "dataset"),
+            &["SQuAD 2"],
+        ),
+        (
+            "an ImageNet-pretrained backbone",
+            ("ImageNet", "dataset"),
+            &["ImageNet-pretrained"],
+        ),
+        // `coordinated_names`: name-shaped words next to a dataset in a coordination
+        ("We evaluate on SNLI and MNLI.", ("MNLI", "dataset"), &[]),
+        (
+            "We use WIKITREE, SNLI, and ACROFAN here.",
+            ("WIKITREE", "dataset"),
+            &[],
+        ),
+        (
+            "We use WIKITREE, SNLI, and ACROFAN here.",
+            ("ACROFAN", "dataset"),
+            &[],
+        ),
+        (
+            "We use SNLI and models trained on it.",
+            ("SNLI", "dataset"),
+            &["models"],
+        ),
+        ("We use SNLI and NQ Open.", ("SNLI", "dataset"), &["NQ"]),
+        (
+            "on ImageNet and RGB inputs",
+            ("ImageNet", "dataset"),
+            &["RGB"],
+        ),
+        // `dataset.on-name`: a name-shaped word after "evaluated/trained/results on"
+        (
+            "Our model is trained on WIKITREE, a new corpus.",
+            ("WIKITREE", "dataset"),
+            &[],
+        ),
+        ("We report results on NQ.", ("NQ", "dataset"), &[]),
+        (
+            "The models were trained on GPUs for a day.",
+            ("", ""),
+            &["GPUs"],
+        ),
+        (
+            "experiments on GPT-based agents",
+            ("", ""),
+            &["GPT", "GPT-based"],
+        ),
+        ("results on Atari games", ("", ""), &["Atari"]),
+        (
+            "trained on Qwen2-0.5B outputs",
+            ("", ""),
+            &["Qwen2-0", "Qwen2"],
+        ),
+        // `dataset.translation-pair` and `dataset.newstest`
+        (
+            "BLEU on WMT'14 English-German is 28.4.",
+            ("WMT'14 English-German", "dataset"),
+            &["WMT'14"],
+        ),
+        (
+            "on WMT 2016 English – Romanian",
+            ("WMT 2016 English – Romanian", "dataset"),
+            &[],
+        ),
+        (
+            "tested on newstest2014 only",
+            ("newstest2014", "dataset"),
+            &[],
+        ),
+        (
+            "English-German translation is hard",
+            ("", ""),
+            &["English-German"],
+        ),
+        // task acronyms and platforms are no dataset names
+        (
+            "on NER and MRC datasets",
+            ("", ""),
+            &["NER", "MRC", "NER and MRC datasets"],
+        ),
+        ("standard NLU benchmarks", ("", ""), &["NLU benchmarks"]),
+        (
+            "We collect Twitter data from 2020.",
+            ("", ""),
+            &["Twitter data"],
+        ),
+        ("Dev set results are given.", ("", ""), &["Dev set"]),
+        (
+            "the CoNLL NER dataset",
+            ("CoNLL NER dataset", "dataset"),
+            &[],
+        ),
+        // long names are whole (max_words = 6)
+        (
+            "we use the Stanford Natural Language Inference corpus here",
+            ("Stanford Natural Language Inference corpus", "dataset"),
+            &["Natural Language Inference corpus"],
+        ),
+        // hand-written terms the lists lack
+        ("We fine-tune on MNLI and QQP.", ("MNLI", "dataset"), &[]),
+        ("We fine-tune on MNLI and QQP.", ("QQP", "dataset"), &[]),
+        (
+            "pretrained on BooksCorpus and Common Crawl",
+            ("Common Crawl", "dataset"),
+            &[],
+        ),
+        ("a common crawl of the web", ("", ""), &["common crawl"]),
+    ];
+    for (text, (want, ty), not) in table {
+        let x = run(text);
+        if !want.is_empty() {
+            assert!(
+                has(&x, want, ty),
+                "{text}: want {want} as {ty}, got {:?}",
+                x.mentions
+            );
+        }
+        for n in *not {
+            assert!(
+                !x.mentions
+                    .iter()
+                    .any(|m| m.text == *n && m.etype == "dataset"),
+                "{text}: {n} must not be a dataset, got {:?}",
+                x.mentions
+            );
+        }
+    }
+    let x = run("We use MNLI here.");
+    let m = x.mentions.iter().find(|m| m.text == "MNLI").unwrap();
+    assert_eq!(m.canonical, "MultiNLI", "MNLI is an alias of MultiNLI");
+    let x = run("We use WIKITREE, SNLI here.");
+    let m = x.mentions.iter().find(|m| m.text == "WIKITREE").unwrap();
+    assert_eq!(m.rule, "dataset.coordinated");
+}
+
+#[test]
+fn coordinated_names_rule_id_is_validated() {
+    let msgs = diagnostics_of(
+        "[entity]\ntype = \"t\"\ncoordinated_names = \"acronym.use\"\nversions = true\n",
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("t.toml:3") && m.contains("reserved")),
+        "{msgs:?}"
+    );
+}

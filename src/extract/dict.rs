@@ -21,6 +21,83 @@ fn right_end(text: &str, end: usize) -> Option<usize> {
     None
 }
 
+/// The end of a version right after a name ending at `end`, if one follows: " 2.0",
+/// " v1.1", " v2", " 2007", "'14", "-1K", "-273", "-MRC", "-C" (also " - MRC", as tokenized
+/// corpora write it). The version must end the word.
+pub(crate) fn version_end(text: &str, end: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let digits = |mut i: usize| {
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i > s).then_some(i)
+    };
+    let ends_word = |i: usize| {
+        text[i..]
+            .chars()
+            .next()
+            .is_none_or(|c| !super::is_word_char(c))
+    };
+    let rest = &b[end..];
+    let v = if rest.first() == Some(&b' ') {
+        let i = end + 1;
+        if rest.starts_with(b" - ") {
+            hyphen_suffix(b, end + 3)
+        } else if b.get(i).is_some_and(|c| *c == b'v' || *c == b'V') {
+            // " v1.1", " v2"
+            let mut j = digits(i + 1)?;
+            while b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+                j = digits(j + 1)?;
+            }
+            Some(j)
+        } else {
+            let j = digits(i)?;
+            if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+                // " 2.0", " 1.1": one digit each side, so that a score ("StrategyQA 58.9",
+                // "SQuAD 9.25", "MNIST 0.5%") is no version.
+                let k = digits(j + 1)?;
+                (j - i == 1 && k - j == 2 && b.get(k) != Some(&b'%')).then_some(k)
+            } else if j - i == 4 && (b[i..].starts_with(b"19") || b[i..].starts_with(b"20")) {
+                // " 2007"
+                Some(j)
+            } else {
+                None
+            }
+        }
+    } else if rest.first() == Some(&b'\'') {
+        // "WMT'14"
+        digits(end + 1).filter(|j| j - end == 3)
+    } else if rest.first() == Some(&b'-') {
+        hyphen_suffix(b, end + 1)
+    } else {
+        None
+    };
+    v.filter(|&j| ends_word(j) && b.get(j) != Some(&b'-'))
+}
+
+/// After a hyphen: digits with at most one letter ("1K", "273") or capitals and digits
+/// ("MRC", "C", "CC").
+fn hyphen_suffix(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    if b.get(j).is_some_and(u8::is_ascii_digit) {
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        if b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            j += 1;
+        }
+    } else {
+        while b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            j += 1;
+        }
+    }
+    (j > i).then_some(j)
+}
+
 /// Appends the dictionary candidates found in `text` to `out`.
 ///
 /// Terms can only start where a word starts (or at punctuation), so instead of scanning the
@@ -102,6 +179,19 @@ fn accept<'a>(
         if e.sensitive && e.surface != found {
             continue;
         }
+        if rules.type_info[e.type_idx].versions && end2 == end {
+            if let Some(v) = version_end(text, end) {
+                return Some(Cand {
+                    start,
+                    end: v,
+                    type_idx: e.type_idx,
+                    canonical: &text[start..v],
+                    rule: e.rule,
+                    role: None,
+                    source: Source::Dict,
+                });
+            }
+        }
         return Some(Cand {
             start,
             end: end2,
@@ -113,4 +203,41 @@ fn accept<'a>(
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_end;
+
+    #[test]
+    fn versions() {
+        // (text, where the name ends, the name with its version)
+        let table: &[(&str, usize, Option<&str>)] = &[
+            ("SQuAD 2.0 is", 5, Some("SQuAD 2.0")),
+            ("SQuAD v1.1.", 5, Some("SQuAD v1.1")),
+            ("VQA v2 test", 3, Some("VQA v2")),
+            ("PASCAL VOC 2007 test", 10, Some("PASCAL VOC 2007")),
+            ("WMT'14 data", 3, Some("WMT'14")),
+            ("ImageNet-1K.", 8, Some("ImageNet-1K")),
+            ("KLUE-MRC and", 4, Some("KLUE-MRC")),
+            ("WSC-273,", 3, Some("WSC-273")),
+            ("KLUE - MRC", 4, Some("KLUE - MRC")),
+            // not versions: other numbers, lowercase suffixes, longer words
+            ("SQuAD 2 questions", 5, None),
+            ("StrategyQA 58.9 to 60.2", 10, None),
+            ("SQuAD 9.25", 5, None),
+            ("MNIST 0.5% error", 5, None),
+            ("SQuAD 12345", 5, None),
+            ("MNIST 1000 images", 5, None),
+            ("ImageNet-pretrained", 8, None),
+            ("KLUE-RoBERTa", 4, None),
+            ("SQuAD 2.0-style", 5, None),
+            ("SQuAD.", 5, None),
+            ("SQuAD v", 5, None),
+        ];
+        for (text, end, want) in table {
+            let got = version_end(text, *end).map(|e| &text[..e]);
+            assert_eq!(got, *want, "{text}");
+        }
+    }
 }

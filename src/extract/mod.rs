@@ -4,6 +4,7 @@
 //! tools read, so its serialized shape is fixed.
 
 mod acronym;
+pub(crate) mod coord;
 mod dict;
 pub mod explain;
 mod pattern;
@@ -250,7 +251,8 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     let mut mentions = Vec::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
-        let kept = resolve(rules, std::mem::take(&mut cands[fi]));
+        let mut kept = resolve(rules, std::mem::take(&mut cands[fi]));
+        coordinate(rules, text, &mut kept);
         to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
     }
     Extraction {
@@ -285,6 +287,45 @@ fn resolve<'a>(rules: &RuleSet, mut c: Vec<Cand<'a>>) -> Vec<Cand<'a>> {
     }
     kept.sort_by_key(|k| (k.start, k.end));
     kept
+}
+
+/// Adds name-shaped words coordinated with a mention of a type that has
+/// `coordinated_names` ("SNLI and MNLI", "WIKITREE, POLICY, ACROFAN") as mentions of that
+/// type, left and right, as long as new ones are found. `kept` stays sorted.
+fn coordinate<'a>(rules: &RuleSet, text: &'a str, kept: &mut Vec<Cand<'a>>) {
+    loop {
+        let mut new: Vec<Cand<'a>> = Vec::new();
+        for k in kept.iter() {
+            let Some(rule) = rules.type_info[k.type_idx].coordinated_names else {
+                continue;
+            };
+            let found = [coord::after(text, k.end), coord::before(text, k.start)];
+            for (s, e) in found.into_iter().flatten() {
+                let free = kept.iter().chain(&new).all(|x| e <= x.start || s >= x.end);
+                let name = &text[s..e];
+                if free
+                    && !rules.type_info[k.type_idx]
+                        .stop
+                        .contains(name.to_lowercase().as_str())
+                {
+                    new.push(Cand {
+                        start: s,
+                        end: e,
+                        type_idx: k.type_idx,
+                        canonical: name,
+                        rule,
+                        role: None,
+                        source: Source::Pattern,
+                    });
+                }
+            }
+        }
+        if new.is_empty() {
+            return;
+        }
+        kept.extend(new);
+        kept.sort_by_key(|k| (k.start, k.end));
+    }
 }
 
 /// Converts kept candidates to mentions with code-point offsets (counted incrementally over

@@ -43,6 +43,10 @@ pub struct TypeInfo {
     pub stop_words: WordSet,
     /// Lower-cased endings that make a word a stop word ("ly", "ing").
     pub stop_suffixes: Vec<String>,
+    /// Dictionary matches take a following version ("SQuAD 2.0", "ImageNet-1K").
+    pub versions: bool,
+    /// Rule of the mentions added for name-shaped words coordinated with one of this type.
+    pub coordinated_names: Option<usize>,
 }
 
 /// One dictionary surface form (a term name or alias, or a dictionary file field).
@@ -452,6 +456,11 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             stop,
             stop_words,
             stop_suffixes,
+            versions: e.versions.as_ref().is_some_and(|b| *b.get_ref()),
+            coordinated_names: e
+                .coordinated_names
+                .as_ref()
+                .and_then(|id| ctx.add_rule(f, id)),
         });
     }
 

@@ -42,6 +42,12 @@ pub struct RawEntity {
     /// hyphen spaced ("CIFAR - 10", "part - of - speech tagging"), as tokenized corpora
     /// write it (default false).
     pub spaced_hyphens: Option<Spanned<bool>>,
+    /// Dictionary matches of this type take a version that follows them: "SQuAD 2.0",
+    /// "SQuAD v1.1", "ImageNet-1K", "KLUE-MRC", "PASCAL VOC 2007" (default false).
+    pub versions: Option<Spanned<bool>>,
+    /// Rule id for name-shaped words coordinated with a mention of this type ("SNLI and
+    /// MNLI", "WIKITREE, POLICY, ACROFAN"): such a word becomes a mention of the type too.
+    pub coordinated_names: Option<Spanned<String>>,
 }
 
 /// `[[phrase]]`: noun phrases ending in a head noun, found by the light chunker.
