@@ -78,6 +78,15 @@ ORGS_AND_VENUES = {
     "nips", "icml", "iclr", "cvpr", "iccv", "eccv", "aaai", "ijcai", "kdd",
 }
 
+# Evaluation metrics and ambiguous abbreviations that the source lists carry as tasks or
+# datasets: "SSIM" is a metric, not a task; "CAD" is computer-aided design or diagnosis far
+# more often than the dataset of that name. Always dropped, even with inner capitals.
+# Compared case-insensitively.
+NOT_ENTITIES = {
+    "ssim", "psnr", "lpips", "fid", "bleu", "rouge", "meteor", "cider", "miou", "auc",
+    "cad", "multiple-choice", "whole slide images",
+}
+
 # Names kept although the lowercase-frequency criteria would drop them: the word is frequent
 # in lowercase precisely because the named technique is ubiquitous.
 KEEP = {"transformer"}
@@ -183,6 +192,8 @@ class Curator:
         distinctive = single and any(c.isupper() for c in term[1:])
         if low in ORGS_AND_VENUES:
             return "organisation or venue name"
+        if low in NOT_ENTITIES:
+            return "metric or ambiguous abbreviation"
         if low in GENERIC_STOP and not distinctive:
             return "generic stop list"
         if single and low not in KEEP and not any(c.isdigit() for c in term):
@@ -307,7 +318,7 @@ def common_header(what: str, sources: list[str]) -> list[str]:
         f"regenerate with `{REGENERATE}`",
         "Sources (under ../shared/data): " + ", ".join(sources),
         f"Curation: terms dropped if pure numbers, with unbalanced brackets, shorter than 3 characters (unless all caps with a digit),",
-        f"in the generic stop list of the script, or single words whose lowercase form occurs in >= {COMMON_SHARE:.0%} of a sample of",
+        f"in the script's generic stop list or list of metrics and ambiguous abbreviations, or single words whose lowercase form occurs in >= {COMMON_SHARE:.0%} of a sample of",
         f"arXiv cs abstracts (every {SAMPLE_STEP}th of {ARXIV_FILE}).",
     ]
 
