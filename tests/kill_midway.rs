@@ -77,14 +77,27 @@ fn is_temp_of(rel: &Path, pid: u32) -> bool {
         || rel.starts_with(format!(".paperkg-staging-{pid}"))
 }
 
-/// Whether a run's staging folder in `out` holds at least one file yet.
+/// Whether a run's staging folder in `out` holds at least one file yet. The run is still
+/// going, so entries may vanish (renamed into place) while we look: those count as absent.
 fn staging_has_files(out: &Path) -> bool {
-    std::fs::read_dir(out).unwrap().any(|e| {
-        let e = e.unwrap();
+    fn has_file(dir: &Path) -> bool {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return false;
+        };
+        entries.flatten().any(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => has_file(&e.path()),
+            Ok(_) => true,
+            Err(_) => false,
+        })
+    }
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
         e.file_name()
             .to_string_lossy()
             .starts_with(".paperkg-staging-")
-            && !snapshot(&e.path()).is_empty()
+            && has_file(&e.path())
     })
 }
 
