@@ -26,14 +26,16 @@ pub fn key(s: &str) -> String {
     if let Some(name) = strip_generic_head(s) {
         return key(name);
     }
-    let words: Vec<&str> = s
+    let mut out = String::with_capacity(s.len());
+    let mut words = s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = String::with_capacity(s.len());
-    for (i, w) in words.iter().enumerate() {
-        if i + 1 == words.len() {
+        .peekable();
+    while let Some(w) = words.next() {
+        if words.peek().is_none() {
             out.push_str(&singular(w));
+        } else if w.is_ascii() {
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
             for c in w.chars() {
                 out.extend(c.to_lowercase());
@@ -68,7 +70,8 @@ fn strip_generic_head(s: &str) -> Option<&str> {
     let s = s.trim();
     let (rest, head) = s.rsplit_once(char::is_whitespace)?;
     let rest = rest.trim_end();
-    if rest.contains(char::is_whitespace) || !GENERIC_HEADS.contains(&head.to_lowercase().as_str())
+    if rest.contains(char::is_whitespace)
+        || !GENERIC_HEADS.iter().any(|h| h.eq_ignore_ascii_case(head))
     {
         return None;
     }
@@ -262,8 +265,10 @@ impl Prepared {
                 // Names and aliases with one space between words: abstracts wrap lines
                 // inside names ("Vision\nLanguage Models").
                 let canonical = one_line(m.canonical);
-                let text = one_line(surface(&m.text).to_string());
-                let text = (text != canonical).then_some(text);
+                let text = match surface(&m.text) {
+                    t if t == canonical => None,
+                    t => Some(one_line(t.to_string())).filter(|t| *t != canonical),
+                };
                 Some(PreparedMention {
                     key,
                     etype: m.etype,
@@ -620,6 +625,9 @@ fn most_frequent(
             .then_with(|| a.0.cmp(b.0))
     };
     let best = *credited.iter().max_by(|a, b| better(a, b))?;
+    if credited.len() == 1 {
+        return Some(best.0.to_string());
+    }
     // The singular spellings of the winner (same words but the last in the singular).
     let fold = plural_fold(best.0);
     let singular = credited
