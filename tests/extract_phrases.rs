@@ -42,10 +42,41 @@ fn assert_has(x: &Extraction, text: &str, ty: &str) {
     assert!(has(x, text, ty), "want {text:?} as {ty}: {:?}", x.mentions);
 }
 
+/// One row of a rule table: a text, the mention that must be found in it with its type
+/// (`("", "")` for none), and texts that must not be mentions.
+type RuleRow<'a> = (&'a str, (&'a str, &'a str), &'a [&'a str]);
+
+/// Checks every row of `table`; `not_type` limits the "must not" texts to one type (any
+/// type when `None`).
+fn check_table(table: &[RuleRow], not_type: Option<&str>) {
+    for (text, (want, ty), not) in table {
+        let x = run(text);
+        if !want.is_empty() {
+            assert!(
+                has(&x, want, ty),
+                "{text}: want {want} as {ty}, got {:?}",
+                x.mentions
+            );
+        }
+        for n in *not {
+            assert!(
+                !x.mentions
+                    .iter()
+                    .any(|m| m.text == *n && not_type.is_none_or(|t| m.etype == t)),
+                "{text}: {n} must not be a mention{}, got {:?}",
+                not_type
+                    .map(|t| format!(" of type {t}"))
+                    .unwrap_or_default(),
+                x.mentions
+            );
+        }
+    }
+}
+
 #[test]
 fn phrase_chunker() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
-    let table: &[(&str, (&str, &str), &[&str])] = &[
+    let table: &[RuleRow] = &[
         // modifiers + head; determiners and generic adjectives cut the phrase
         (
             "We study the statistical machine translation system here.",
@@ -157,22 +188,7 @@ fn phrase_chunker() {
             &["WordNet"],
         ),
     ];
-    for (text, (want, ty), not) in table {
-        let x = run(text);
-        if !want.is_empty() {
-            assert!(
-                has(&x, want, ty),
-                "{text}: want {want} as {ty}, got {:?}",
-                x.mentions
-            );
-        }
-        for n in *not {
-            assert!(
-                !x.mentions.iter().any(|m| m.text == *n),
-                "{text}: {n} must not be a mention"
-            );
-        }
-    }
+    check_table(table, None);
 }
 
 /// Whether `x` has a mention `text` of any type other than `ty`.
@@ -658,7 +674,7 @@ fn names_and_context() {
 #[test]
 fn tokenized_hyphens_and_dataset_judgements() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
-    let table: &[(&str, (&str, &str), &[&str])] = &[
+    let table: &[RuleRow] = &[
         // `spaced_hyphens`: tokenized corpora write "CIFAR-10" as "CIFAR - 10"
         (
             "We evaluate on CIFAR - 10 and report accuracy .",
@@ -693,21 +709,7 @@ fn tokenized_hyphens_and_dataset_judgements() {
             &["original SNLI dataset"],
         ),
     ];
-    for (text, (want, ty), not) in table {
-        let x = run(text);
-        assert!(
-            has(&x, want, ty),
-            "{text}: want {want} as {ty}, got {:?}",
-            x.mentions
-        );
-        for n in *not {
-            assert!(
-                !x.mentions.iter().any(|m| m.text == *n),
-                "{text}: {n} must not be a mention, got {:?}",
-                x.mentions
-            );
-        }
-    }
+    check_table(table, None);
     let x = run("We evaluate on CIFAR - 10 here.");
     let m = x.mentions.iter().find(|m| m.text == "CIFAR - 10").unwrap();
     assert_eq!(
@@ -834,7 +836,7 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
 #[test]
 fn dataset_names_versions_and_contexts() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
-    let table: &[(&str, (&str, &str), &[&str])] = &[
+    let table: &[RuleRow] = &[
         // `versions`: a version after a dictionary name is part of it
         (
             "We fine-tune on SQuAD 2.0 and report F1.",
@@ -967,25 +969,7 @@ fn dataset_names_versions_and_contexts() {
         ),
         ("a common crawl of the web", ("", ""), &["common crawl"]),
     ];
-    for (text, (want, ty), not) in table {
-        let x = run(text);
-        if !want.is_empty() {
-            assert!(
-                has(&x, want, ty),
-                "{text}: want {want} as {ty}, got {:?}",
-                x.mentions
-            );
-        }
-        for n in *not {
-            assert!(
-                !x.mentions
-                    .iter()
-                    .any(|m| m.text == *n && m.etype == "dataset"),
-                "{text}: {n} must not be a dataset, got {:?}",
-                x.mentions
-            );
-        }
-    }
+    check_table(table, Some("dataset"));
     let x = run("We use MNLI here.");
     let m = x.mentions.iter().find(|m| m.text == "MNLI").unwrap();
     assert_eq!(m.canonical, "MultiNLI", "MNLI is an alias of MultiNLI");
