@@ -163,7 +163,8 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         }
         let fi = d.field as usize;
         let text = field_text(paper, d.field);
-        let t = acronym_type(rules, text, &d, &roles[fi]);
+        let long = d.long.to_lowercase();
+        let t = acronym_type(rules, text, &d, &long, &roles[fi]);
         acronyms.push(Acronym {
             short: d.short.clone(),
             long: d.long.clone(),
@@ -171,7 +172,6 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         // A long form on a stop list ("state-of-the-art (SOTA)") is a real definition but
         // names no entity: listed, never a mention. Any type's list counts, since the
         // words after the short form may have typed it otherwise ("SOTA accuracy").
-        let long = d.long.to_lowercase();
         let emit = !rules
             .type_info
             .iter()
@@ -424,9 +424,15 @@ const FOLLOW_SKIP: &[&str] = &["a", "an", "the", "new", "novel", "simple", "unif
 /// Types an acronym: dictionary entry of the long form, else a head noun right after the
 /// definition ("(GAST) model", "(NEVIS'22), a benchmark"), else the long form's head noun,
 /// else the `acronym_default` type for proposed / other acronyms (an `any` type takes both).
-fn acronym_type(rules: &RuleSet, text: &str, d: &acronym::Def, roles: &[RoleSpan]) -> usize {
-    let lower = d.long.to_lowercase();
-    let lookup = rules.dict_lookup.get(&lower).or_else(|| {
+/// `lower` is the long form lowercased.
+fn acronym_type(
+    rules: &RuleSet,
+    text: &str,
+    d: &acronym::Def,
+    lower: &str,
+    roles: &[RoleSpan],
+) -> usize {
+    let lookup = rules.dict_lookup.get(lower).or_else(|| {
         lower
             .strip_suffix('s')
             .and_then(|l| rules.dict_lookup.get(l))

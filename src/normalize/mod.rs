@@ -630,9 +630,13 @@ fn most_frequent(
     }
     // The singular spellings of the winner (same words but the last in the singular).
     let fold = plural_fold(best.0);
+    if fold == best.0.to_lowercase() {
+        // Already singular.
+        return Some(best.0.to_string());
+    }
     let singular = credited
         .iter()
-        .filter(|(s, _)| *s != best.0 && is_singular_of(s, best.0, &fold))
+        .filter(|(s, _)| *s != best.0 && is_singular_spelling(s, &fold))
         .max_by(|a, b| better(a, b));
     Some(match singular {
         None => best.0.to_string(),
@@ -666,10 +670,10 @@ fn plural_fold(s: &str) -> String {
     }
 }
 
-/// Whether `s` is a singular spelling of the plural name `plural`: the two fold alike and
-/// `s` is its own singular while `plural` is not.
-fn is_singular_of(s: &str, plural: &str, fold: &str) -> bool {
-    plural_fold(s) == fold && plural_fold(s) == s.to_lowercase() && fold != plural.to_lowercase()
+/// Whether `s` spells `fold` (a name lowercased with its last word in the singular): the
+/// singular spelling of a plural name.
+fn is_singular_spelling(s: &str, fold: &str) -> bool {
+    s.to_lowercase() == fold && plural_fold(s) == fold
 }
 
 /// The stronger of two roles: proposed > evaluated-on > used > none.
