@@ -518,6 +518,10 @@ fn path_similar_top_and_stats_answer_from_the_saved_graph() {
     assert!(top.iter().all(|t| t["type"] == "dataset"));
     let p: Vec<u64> = top.iter().map(|t| t["papers"].as_u64().unwrap()).collect();
     assert!(p.windows(2).all(|x| x[0] >= x[1]), "{p:?}");
+    // `--top N` means the same as in `related` and `similar`.
+    let (code, v2) = json(&["top", "--type", "dataset", "--top", "5"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v2, v);
 
     // Stats agree with graph.json.
     let (code, v) = json(&["stats"]);

@@ -56,7 +56,7 @@ fn scierc_dev_does_not_regress() {
     };
     let any = r.any.unwrap();
     let mut f = Vec::new();
-    check("scierc dev any exact", any.exact.f1, 0.567, &mut f);
+    check("scierc dev any exact", any.exact.f1, 0.574, &mut f);
     // 0.763 until round quality6, whose dataset rules add one wrong span on dev (0.762).
     check("scierc dev any overlap", any.overlap.f1, 0.762, &mut f);
     check(

@@ -96,6 +96,27 @@ fn phrase_chunker() {
         ),
         // a bare head alone is not a mention
         ("The model works.", ("", ""), &["model", "The model"]),
+        // the writer's judgement is no part of a name; nor is whose it is, nor a verb
+        (
+            "We propose advanced 3D reconstruction for cities.",
+            ("3D reconstruction", "task"),
+            &["advanced 3D reconstruction"],
+        ),
+        (
+            "This improves the model's continual learning.",
+            ("continual learning", "concept"),
+            &["model's continual learning"],
+        ),
+        (
+            "Language recognition involves continuous adaptation.",
+            ("continuous adaptation", "concept"),
+            &["involves continuous adaptation"],
+        ),
+        (
+            "It beats numerous competing methods.",
+            ("", ""),
+            &["numerous competing methods", "competing methods"],
+        ),
         // named data: a name-like modifier is needed
         (
             "on the Europarl corpus and on training data",

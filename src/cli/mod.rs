@@ -321,9 +321,11 @@ struct PathArgs {
 
 #[derive(Args, Debug)]
 struct TopArgs {
+    /// Only entities of this type
     #[arg(long = "type")]
     etype: Option<String>,
-    #[arg(long, short = 'n', default_value_t = 20)]
+    /// How many entities (`--top` as in `related` and `similar`)
+    #[arg(long, short = 'n', visible_alias = "top", default_value_t = 20)]
     n: usize,
     #[command(flatten)]
     g: GraphFile,
@@ -331,7 +333,8 @@ struct TopArgs {
 
 #[derive(Args, Debug)]
 struct StatsArgs {
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// How many top entities and communities to list
+    #[arg(long, short = 'n', visible_alias = "top", default_value_t = 10)]
     n: usize,
     #[command(flatten)]
     g: GraphFile,

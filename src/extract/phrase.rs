@@ -100,9 +100,13 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     }
 }
 
-/// Whether a lower-cased word is a stop word of the type (or ends like one).
+/// Whether a lower-cased word is a stop word of the type (or ends like one). A possessive
+/// ("model's", "GPT-4’s") also ends a phrase: what follows it is the phrase, not what it
+/// belongs to ("the model's continual learning").
 pub(crate) fn is_stop(info: &TypeInfo, w: &str) -> bool {
     info.stop_words.contains(w)
+        || w.ends_with("'s")
+        || w.ends_with("’s")
         || info
             .stop_suffixes
             .iter()

@@ -421,13 +421,34 @@ impl Normalizer {
         for (&(s, l), &c) in &self.definitions {
             by_short.entry(s).or_default().push((l, c));
         }
+        let mut joins: Vec<(u32, u32)> = Vec::new();
         for (s, mut longs) in by_short {
             longs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let total: u32 = longs.iter().map(|x| x.1).sum();
             let (best, count) = longs[0];
             if f64::from(count) >= ACRONYM_DOMINANCE * f64::from(total) {
-                union(&mut parent, s, best);
+                joins.push((s, best));
             }
+        }
+        // A versioned short form ("GPT3") defined by the same long form as its unversioned
+        // one ("GPT" = "generative pre-trained transformer") names one version of the thing:
+        // it stays its own entity, or every "GPT-3" would become "GPT".
+        let short_ids: crate::hash::FastSet<u32> = joins.iter().map(|j| j.0).collect();
+        let short_key: FastMap<u32, &str> = self
+            .keys
+            .iter()
+            .filter(|(_, id)| short_ids.contains(id))
+            .map(|(k, &id)| (id, &**k))
+            .collect();
+        let chosen: crate::hash::FastSet<(&str, u32)> =
+            joins.iter().map(|&(s, l)| (short_key[&s], l)).collect();
+        for &(s, l) in &joins {
+            let k = short_key[&s];
+            let base = k.trim_end_matches(|c: char| c.is_ascii_digit());
+            if !base.is_empty() && base.len() < k.len() && chosen.contains(&(base, l)) {
+                continue;
+            }
+            union(&mut parent, s, l);
         }
         let root: Vec<u32> = (0..n as u32).map(|k| find(&mut parent, k)).collect();
 
@@ -965,6 +986,47 @@ mod tests {
         assert_eq!(
             names,
             vec!["CL", "continual learning", "contrastive learning"]
+        );
+    }
+
+    #[test]
+    fn a_versioned_short_form_is_not_merged_into_its_family() {
+        let types = vec!["method".to_string()];
+        let mut n = Normalizer::new(&types);
+        let gpt = "generative pre-trained transformer";
+        n.add(&ex(
+            "a",
+            vec![mention("method", "GPT", gpt)],
+            &[("GPT", gpt)],
+        ));
+        n.add(&ex(
+            "b",
+            vec![mention("method", "GPT3", gpt)],
+            &[("GPT3", gpt)],
+        ));
+        n.add(&ex("c", vec![mention("method", "GPT-3", "GPT-3")], &[]));
+        n.add(&ex("d", vec![mention("method", "GPT", "GPT")], &[]));
+        // A digit that counts letters ("T5") is no version: with no "T" defined the same
+        // way, the short form joins its long form as usual.
+        let t5 = "Text-to-Text Transfer Transformer";
+        n.add(&ex("e", vec![mention("method", "T5", t5)], &[("T5", t5)]));
+        n.add(&ex("f", vec![mention("method", "T5", "T5")], &[]));
+        let out = n.finish();
+        let mut got: Vec<(&str, u32)> = out
+            .entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.papers))
+            .collect();
+        got.sort();
+        // Paper b's own mention follows its definition (the long form); paper c's
+        // "GPT-3" stays GPT-3.
+        assert_eq!(
+            got,
+            vec![
+                ("GPT-3", 1),
+                ("T5", 2),
+                ("generative pre-trained transformer", 3)
+            ]
         );
     }
 
