@@ -57,10 +57,15 @@ const GENERIC_HEADS: &[&str] = &[
     "model",
     "models",
     "framework",
+    "frameworks",
     "method",
+    "methods",
     "network",
+    "networks",
     "architecture",
+    "architectures",
     "algorithm",
+    "algorithms",
 ];
 
 /// The name in "NAME head" when NAME is one name-shaped token (capitals after the first
@@ -610,7 +615,8 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
 ///
 /// Counts first go to the spelling a reader expects: a multi-word phrase capitalised only
 /// because it opened a sentence or a title ("Multi-task learning", "Autonomous Driving")
-/// counts for its lowercase spelling when that occurs too. The name is then the most used form; on ties a bare name beats
+/// counts for its lowercase spelling when that occurs too, and a name with a generic head
+/// ("RLHF algorithms") for the bare name. The name is then the most used form; on ties a bare name beats
 /// one with a generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer
 /// hyphens, then the form that sorts last, which prefers lowercase ("continual learning"
 /// over "Continual Learning"). Finally a plural name gives way to its singular if the
@@ -623,13 +629,18 @@ fn most_frequent(
     for (s, &c) in counts {
         // The lowercase spelling may be a name (another mention's canonical) or only a
         // surface form (a dictionary names "Anomaly Detection"; papers write it lowercase).
+        let seen = |l: &str| {
+            counts
+                .get_key_value(l)
+                .or_else(|| texts.get_key_value(l))
+                .map(|(k, _)| &**k)
+        };
+        // Likewise a name with a generic head counts for the bare name when papers write
+        // that too ("RLHF algorithms" for "RLHF").
         let target = sentence_case_lower(s)
-            .and_then(|l| {
-                counts
-                    .get_key_value(l.as_str())
-                    .or_else(|| texts.get_key_value(l.as_str()))
-            })
-            .map_or(&**s, |(k, _)| &**k);
+            .and_then(|l| seen(&l))
+            .or_else(|| strip_generic_head(s).and_then(seen))
+            .unwrap_or(s);
         match credited.iter_mut().find(|(t, _)| *t == target) {
             Some(e) => e.1 += c,
             None => credited.push((target, c)),
@@ -783,11 +794,12 @@ mod tests {
                 ],
                 "graph neural network",
             ),
-            // Ties: a bare name beats one with a generic head.
+            // A name with a generic head counts for the bare name when that occurs.
             (
-                &[("miniImageNet", 2), ("miniImageNet benchmarks", 2)],
+                &[("miniImageNet", 1), ("miniImageNet benchmarks", 2)],
                 "miniImageNet",
             ),
+            (&[("RLHF algorithms", 2)], "RLHF algorithms"),
             // Words that only look plural are left alone.
             (&[("analysis", 3), ("analysi", 1)], "analysis"),
         ];
@@ -807,6 +819,17 @@ mod tests {
             (vec![("anomaly detection", 4)], "anomaly detection"),
             (vec![("Anomaly detection", 4)], "Anomaly Detection"),
             (vec![], "Anomaly Detection"),
+        ] {
+            let texts: FastMap<Box<str>, u32> =
+                texts.into_iter().map(|(s, c)| (Box::from(s), c)).collect();
+            assert_eq!(most_frequent(&canon, &texts).as_deref(), Some(want));
+        }
+        // ... and a name with a generic head to the bare name written as a short form.
+        let canon: FastMap<Box<str>, u32> =
+            [(Box::from("RLHF algorithms"), 2)].into_iter().collect();
+        for (texts, want) in [
+            (vec![("RLHF", 1)], "RLHF"),
+            (vec![("RLHF algorithms", 2)], "RLHF algorithms"),
         ] {
             let texts: FastMap<Box<str>, u32> =
                 texts.into_iter().map(|(s, c)| (Box::from(s), c)).collect();
@@ -842,6 +865,8 @@ mod tests {
             ("CIFAR-100 dataset", "CIFAR-100"),
             ("GAST model", "GAST"),
             ("GPT-4 models", "GPT-4"),
+            ("RLHF algorithms", "RLHF"),
+            ("GAN architectures", "GAN"),
         ];
         for (a, b) in with_heads {
             assert_eq!(key(a), key(b), "{a} vs {b}");
@@ -849,6 +874,7 @@ mod tests {
         let different = [
             ("language model", "language"),
             ("Transformer model", "Transformer"),
+            ("Hopfield networks", "Hopfield"),
             ("Large Language Model", "Large Language"),
             ("ImageNet pretrained model", "ImageNet pretrained"),
             ("GPT-4", "GPT-4V"),
