@@ -1010,3 +1010,35 @@ fn coordinated_names_rule_id_is_validated() {
         "{msgs:?}"
     );
 }
+
+#[test]
+fn dictionary_name_before_a_generic_head_takes_its_canonical_name() {
+    // (text, mention text, its canonical name)
+    let table = [
+        (
+            "We evaluate on the COCO dataset.",
+            "COCO dataset",
+            "MS COCO",
+        ),
+        (
+            "Results on the Cityscapes benchmark improve.",
+            "Cityscapes benchmark",
+            "Cityscapes",
+        ),
+        // Not a dictionary name: the phrase keeps its own name.
+        (
+            "We collect the FooBarQA dataset.",
+            "FooBarQA dataset",
+            "FooBarQA dataset",
+        ),
+    ];
+    for (text, mention, canonical) in table {
+        let x = run(text);
+        let m = x
+            .mentions
+            .iter()
+            .find(|m| m.text == mention)
+            .unwrap_or_else(|| panic!("{text}: no {mention}: {:?}", x.mentions));
+        assert_eq!(m.canonical, canonical, "{text}");
+    }
+}

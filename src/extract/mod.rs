@@ -253,6 +253,9 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         let text = field_text(paper, f);
         let mut kept = resolve(rules, std::mem::take(&mut cands[fi]));
         coordinate(rules, text, &mut kept);
+        for k in &mut kept {
+            name_before_head(rules, k);
+        }
         to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
     }
     Extraction {
@@ -325,6 +328,26 @@ fn coordinate<'a>(rules: &RuleSet, text: &'a str, kept: &mut Vec<Cand<'a>>) {
         }
         kept.extend(new);
         kept.sort_by_key(|k| (k.start, k.end));
+    }
+}
+
+/// A phrase that is a dictionary name of its type followed by a generic head ("COCO
+/// dataset", "Cityscapes benchmark", "BERT model") takes the name's canonical form (MS
+/// COCO, Cityscapes, BERT), so it joins the entity the name alone is found as, even
+/// through an alias.
+fn name_before_head<'r>(rules: &'r RuleSet, k: &mut Cand<'r>) {
+    if k.source == Source::Acronym {
+        return;
+    }
+    let Some((name, _)) = crate::util::split_generic_head(k.canonical) else {
+        return;
+    };
+    let Some(&e) = rules.dict_lookup.get(name.to_lowercase().as_str()) else {
+        return;
+    };
+    let entry = &rules.dict_entries[e as usize];
+    if entry.type_idx == k.type_idx && (!entry.sensitive || entry.surface == name) {
+        k.canonical = &entry.canonical;
     }
 }
 

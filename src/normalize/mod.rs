@@ -15,6 +15,7 @@
 
 use crate::extract::{Extraction, Role};
 use crate::hash::FastMap;
+use crate::util::strip_generic_head;
 use std::collections::{BTreeMap, HashMap};
 
 /// The merge key of a surface form: lowercase alphanumerics only, last word singular.
@@ -43,50 +44,6 @@ pub fn key(s: &str) -> String {
         }
     }
     out
-}
-
-/// Head nouns that add nothing after a name: "miniImageNet benchmark" is miniImageNet,
-/// "GAST model" is GAST.
-const GENERIC_HEADS: &[&str] = &[
-    "dataset",
-    "datasets",
-    "benchmark",
-    "benchmarks",
-    "corpus",
-    "corpora",
-    "model",
-    "models",
-    "framework",
-    "frameworks",
-    "method",
-    "methods",
-    "network",
-    "networks",
-    "architecture",
-    "architectures",
-    "algorithm",
-    "algorithms",
-];
-
-/// The name in "NAME head" when NAME is one name-shaped token (capitals after the first
-/// letter, or digits: "CIFAR-100", "miniImageNet", "GPT-4") and head is generic. Ordinary
-/// phrases ("language model", "Transformer model") are left alone.
-fn strip_generic_head(s: &str) -> Option<&str> {
-    let s = s.trim();
-    let (rest, head) = s.rsplit_once(char::is_whitespace)?;
-    let rest = rest.trim_end();
-    if rest.contains(char::is_whitespace)
-        || !GENERIC_HEADS.iter().any(|h| h.eq_ignore_ascii_case(head))
-    {
-        return None;
-    }
-    // A capital inside a part counts ("miniImageNet", "RS-GPT4V"); capitals opening the
-    // parts of a hyphenated compound do not ("Vision-Language Model" is a phrase).
-    let name_shaped = rest
-        .split('-')
-        .any(|part| part.chars().skip(1).any(|c| c.is_uppercase()))
-        || rest.chars().any(|c| c.is_ascii_digit());
-    name_shaped.then_some(rest)
 }
 
 /// Words whose plural and singular look alike, or that only look plural.
