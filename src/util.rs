@@ -84,6 +84,55 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Head nouns that add nothing after a name: "miniImageNet benchmark" is miniImageNet,
+/// "GAST model" is GAST.
+const GENERIC_HEADS: &[&str] = &[
+    "dataset",
+    "datasets",
+    "benchmark",
+    "benchmarks",
+    "corpus",
+    "corpora",
+    "model",
+    "models",
+    "framework",
+    "frameworks",
+    "method",
+    "methods",
+    "network",
+    "networks",
+    "architecture",
+    "architectures",
+    "algorithm",
+    "algorithms",
+];
+
+/// `s` split into the words before a generic last word and that word ("Cityscapes
+/// dataset" → ("Cityscapes", "dataset")); `None` without a generic head.
+pub(crate) fn split_generic_head(s: &str) -> Option<(&str, &str)> {
+    let (rest, head) = s.trim().rsplit_once(char::is_whitespace)?;
+    let rest = rest.trim_end();
+    (!rest.is_empty() && GENERIC_HEADS.iter().any(|h| h.eq_ignore_ascii_case(head)))
+        .then_some((rest, head))
+}
+
+/// The name in "NAME head" when NAME is one name-shaped token (capitals after the first
+/// letter, or digits: "CIFAR-100", "miniImageNet", "GPT-4") and head is generic. Ordinary
+/// phrases ("language model", "Transformer model") are left alone.
+pub(crate) fn strip_generic_head(s: &str) -> Option<&str> {
+    let (rest, _) = split_generic_head(s)?;
+    if rest.contains(char::is_whitespace) {
+        return None;
+    }
+    // A capital inside a part counts ("miniImageNet", "RS-GPT4V"); capitals opening the
+    // parts of a hyphenated compound do not ("Vision-Language Model" is a phrase).
+    let name_shaped = rest
+        .split('-')
+        .any(|part| part.chars().skip(1).any(|c| c.is_uppercase()))
+        || rest.chars().any(|c| c.is_ascii_digit());
+    name_shaped.then_some(rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,53 +182,4 @@ mod tests {
         let byte = s.find('x').unwrap();
         assert_eq!(char_offset(s, byte), 9);
     }
-}
-
-/// Head nouns that add nothing after a name: "miniImageNet benchmark" is miniImageNet,
-/// "GAST model" is GAST.
-const GENERIC_HEADS: &[&str] = &[
-    "dataset",
-    "datasets",
-    "benchmark",
-    "benchmarks",
-    "corpus",
-    "corpora",
-    "model",
-    "models",
-    "framework",
-    "frameworks",
-    "method",
-    "methods",
-    "network",
-    "networks",
-    "architecture",
-    "architectures",
-    "algorithm",
-    "algorithms",
-];
-
-/// `s` split into the words before a generic last word and that word ("Cityscapes
-/// dataset" → ("Cityscapes", "dataset")); `None` without a generic head.
-pub(crate) fn split_generic_head(s: &str) -> Option<(&str, &str)> {
-    let (rest, head) = s.trim().rsplit_once(char::is_whitespace)?;
-    let rest = rest.trim_end();
-    (!rest.is_empty() && GENERIC_HEADS.iter().any(|h| h.eq_ignore_ascii_case(head)))
-        .then_some((rest, head))
-}
-
-/// The name in "NAME head" when NAME is one name-shaped token (capitals after the first
-/// letter, or digits: "CIFAR-100", "miniImageNet", "GPT-4") and head is generic. Ordinary
-/// phrases ("language model", "Transformer model") are left alone.
-pub(crate) fn strip_generic_head(s: &str) -> Option<&str> {
-    let (rest, _) = split_generic_head(s)?;
-    if rest.contains(char::is_whitespace) {
-        return None;
-    }
-    // A capital inside a part counts ("miniImageNet", "RS-GPT4V"); capitals opening the
-    // parts of a hyphenated compound do not ("Vision-Language Model" is a phrase).
-    let name_shaped = rest
-        .split('-')
-        .any(|part| part.chars().skip(1).any(|c| c.is_uppercase()))
-        || rest.chars().any(|c| c.is_ascii_digit());
-    name_shaped.then_some(rest)
 }
