@@ -122,12 +122,19 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
     let mut defs = Vec::new();
-    let mut active = Vec::new();
+    let mut active: [Vec<Vec<(usize, usize)>>; 2] = [Vec::new(), Vec::new()];
     let mut toks = Vec::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         dict::find(rules, text, &mut cands[fi]);
-        pattern::find(rules, text, f, &mut active, &mut cands[fi], &mut roles[fi]);
+        pattern::find(
+            rules,
+            text,
+            f,
+            &mut active[fi],
+            &mut cands[fi],
+            &mut roles[fi],
+        );
         phrase::find(rules, text, f, &mut toks, &mut cands[fi]);
         acronym::find_definitions(text, f, &mut defs);
     }
@@ -256,6 +263,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         for k in &mut kept {
             name_before_head(rules, k);
         }
+        pattern::find_deferred(rules, text, f, &active[fi], &kept, &mut roles[fi]);
         to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
     }
     Extraction {

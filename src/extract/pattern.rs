@@ -1,6 +1,6 @@
 //! Regex pattern rules, run only when one of their trigger words occurs in the text.
 
-use super::{Cand, RoleSpan, Source};
+use super::{Cand, Role, RoleSpan, Source};
 use crate::extract::Field;
 use crate::rules::{Cut, PatternRule, RuleSet};
 
@@ -133,8 +133,20 @@ fn split_items(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
     out.push((s + start, e));
 }
 
+/// Whether pattern `p` only hands a role that nothing before the final mentions needs:
+/// no mentions of its own and not `proposed` (which also types acronyms). Such patterns
+/// run in [`find_deferred`], only in windows where a mention could take their role.
+pub(crate) fn deferred(p: &PatternRule) -> bool {
+    #[cfg(test)]
+    if tests::EAGER.with(std::cell::Cell::get) {
+        return false;
+    }
+    !p.emit && p.role.is_some_and(|r| r != Role::Proposed)
+}
+
 /// Runs the patterns whose triggers occur in `text`; appends mention candidates and the
-/// spans that hand a role to the mentions inside them.
+/// spans that hand a role to the mentions inside them. `active` receives each pattern's
+/// windows, which [`find_deferred`] reuses for the patterns [`deferred`] leaves out.
 pub(crate) fn find<'r>(
     rules: &'r RuleSet,
     text: &'r str,
@@ -165,66 +177,114 @@ pub(crate) fn find<'r>(
     }
     let mut items = Vec::new();
     for (pi, p) in rules.patterns.iter().enumerate() {
-        if active[pi].is_empty() {
-            continue;
-        }
-        let wanted = match field {
-            Field::Title => p.in_title,
-            Field::Abstract => p.in_abstract,
-        };
-        if !wanted {
+        if active[pi].is_empty() || !wanted(p, field) || deferred(p) {
             continue;
         }
         for &(ws, we) in &active[pi] {
-            let hay = &text[..we];
-            let mut at = ws;
-            while at <= we {
-                let Some(caps) = p.regex.captures_at(hay, at) else {
-                    break;
-                };
-                let m0 = caps.get(0).unwrap();
-                at = if m0.end() > m0.start() {
-                    m0.end()
-                } else {
-                    ceil_char(text, m0.end() + 1)
-                };
-                let Some(g) = caps.get(p.group) else { continue };
-                if let Some(role) = p.role {
-                    roles.push(RoleSpan {
-                        start: g.start(),
-                        end: g.end(),
-                        role,
-                        rule: p.rule,
-                        types: &p.role_types,
-                    });
-                }
-                if !p.emit {
-                    continue;
-                }
-                items.clear();
-                if p.split {
-                    split_items(text, g.start(), g.end(), &mut items);
-                } else {
-                    items.push((g.start(), g.end()));
-                }
-                for &(a, b) in &items {
-                    let (a, b) = trim(text, a, b);
-                    let (a, b) = cut(rules, p, text, a, b);
-                    let (a, b) = trim(text, a, b);
-                    if a >= b {
-                        continue;
-                    }
-                    out.push(Cand {
-                        start: a,
-                        end: b,
-                        type_idx: p.type_idx,
-                        canonical: &text[a..b],
-                        rule: p.rule,
-                        role: p.role,
-                        source: Source::Pattern,
-                    });
-                }
+            run_window(rules, p, text, (ws, we), &mut items, out, roles);
+        }
+    }
+}
+
+/// Runs the [`deferred`] role patterns, in the windows of `active` (from [`find`]) that
+/// contain the start of a mention in `kept` that could take their role: one without a
+/// role of its own, of the pattern's role types. A role span only reaches mentions that
+/// start inside it, and every span lies inside one window, so the roles found are those
+/// running every window would give.
+pub(crate) fn find_deferred<'r>(
+    rules: &'r RuleSet,
+    text: &'r str,
+    field: Field,
+    active: &[Vec<(usize, usize)>],
+    kept: &[Cand<'r>],
+    roles: &mut Vec<RoleSpan<'r>>,
+) {
+    let mut items = Vec::new();
+    let mut none = Vec::new();
+    for (pi, p) in rules.patterns.iter().enumerate() {
+        if !deferred(p) || active[pi].is_empty() || !wanted(p, field) {
+            continue;
+        }
+        for &(ws, we) in &active[pi] {
+            let takes = kept.iter().any(|k| {
+                k.role.is_none()
+                    && ws <= k.start
+                    && k.start < we
+                    && (p.role_types.is_empty() || p.role_types.contains(&k.type_idx))
+            });
+            if takes {
+                run_window(rules, p, text, (ws, we), &mut items, &mut none, roles);
             }
+        }
+    }
+}
+
+/// Whether pattern `p` runs on `field`.
+fn wanted(p: &PatternRule, field: Field) -> bool {
+    match field {
+        Field::Title => p.in_title,
+        Field::Abstract => p.in_abstract,
+    }
+}
+
+/// Runs pattern `p` over one window of `text`: every match inside it hands its role (a
+/// [`RoleSpan`]) and, when the pattern emits, its capture's items as candidates.
+fn run_window<'r>(
+    rules: &'r RuleSet,
+    p: &'r PatternRule,
+    text: &'r str,
+    (ws, we): (usize, usize),
+    items: &mut Vec<(usize, usize)>,
+    out: &mut Vec<Cand<'r>>,
+    roles: &mut Vec<RoleSpan<'r>>,
+) {
+    let hay = &text[..we];
+    let mut at = ws;
+    while at <= we {
+        let Some(caps) = p.regex.captures_at(hay, at) else {
+            break;
+        };
+        let m0 = caps.get(0).unwrap();
+        at = if m0.end() > m0.start() {
+            m0.end()
+        } else {
+            ceil_char(text, m0.end() + 1)
+        };
+        let Some(g) = caps.get(p.group) else { continue };
+        if let Some(role) = p.role {
+            roles.push(RoleSpan {
+                start: g.start(),
+                end: g.end(),
+                role,
+                rule: p.rule,
+                types: &p.role_types,
+            });
+        }
+        if !p.emit {
+            continue;
+        }
+        items.clear();
+        if p.split {
+            split_items(text, g.start(), g.end(), items);
+        } else {
+            items.push((g.start(), g.end()));
+        }
+        for &(a, b) in items.iter() {
+            let (a, b) = trim(text, a, b);
+            let (a, b) = cut(rules, p, text, a, b);
+            let (a, b) = trim(text, a, b);
+            if a >= b {
+                continue;
+            }
+            out.push(Cand {
+                start: a,
+                end: b,
+                type_idx: p.type_idx,
+                canonical: &text[a..b],
+                rule: p.rule,
+                role: p.role,
+                source: Source::Pattern,
+            });
         }
     }
 }
@@ -246,4 +306,53 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::corpus::{read_inputs, ReadOptions, Record};
+    use std::cell::Cell;
+    use std::path::{Path, PathBuf};
+
+    thread_local! {
+        /// Runs every pattern in `find`, deferring none (the reference behaviour).
+        pub(super) static EAGER: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Deferring role patterns changes no extraction: the same mentions, roles and
+    /// acronyms as running every pattern in every window, on the example page and (when
+    /// the shared data is there) 3,000 arXiv abstracts.
+    #[test]
+    fn deferred_role_patterns_give_the_same_extractions() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rules = crate::rules::load_dir(&root.join("rules")).unwrap();
+        let mut inputs = vec![root.join("examples/trending-papers.txt")];
+        let arxiv = root.join("../shared/data/arxiv_daily_cs");
+        if let Ok(dir) = std::fs::read_dir(&arxiv) {
+            let mut gz: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+            gz.retain(|p| p.to_string_lossy().ends_with(".jsonl.gz"));
+            gz.sort();
+            inputs.extend(gz.into_iter().take(1));
+        }
+        let mut papers = 0;
+        let mut with_roles = 0;
+        for input in inputs {
+            let records = read_inputs(&[input], &ReadOptions::default()).unwrap();
+            for r in records.take(3000) {
+                let Record::Paper(p) = r.unwrap() else {
+                    continue;
+                };
+                let lazy = crate::extract::extract(&rules, &p);
+                EAGER.with(|e| e.set(true));
+                let eager = crate::extract::extract(&rules, &p);
+                EAGER.with(|e| e.set(false));
+                assert_eq!(lazy, eager, "paper {}", p.id);
+                papers += 1;
+                with_roles += usize::from(eager.mentions.iter().any(|m| m.role.is_some()));
+            }
+        }
+        assert!(papers >= 78, "{papers}");
+        // The comparison means something only if roles are found.
+        assert!(with_roles * 4 >= papers, "{with_roles} of {papers}");
+    }
 }
