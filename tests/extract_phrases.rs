@@ -117,6 +117,12 @@ fn phrase_chunker() {
             ("", ""),
             &["numerous competing methods", "competing methods"],
         ),
+        // bare "exploration" is mostly the act of exploring (GSAP: 29 of 32 were wrong)
+        (
+            "Further exploration of this idea is needed.",
+            ("", ""),
+            &["exploration", "Further exploration"],
+        ),
         // named data: a name-like modifier is needed
         (
             "on the Europarl corpus and on training data",
