@@ -975,10 +975,14 @@ fn spelled_run(
 
 /// Definitions without parentheses, each short form defined once:
 ///
-/// * `SHORT: long form` and `SHORT = long form` ("DA = direct assessment, RR = …");
+/// * lists: "IT, DA and LT stand for image translation, …, respectively"
+///   ([`list_definitions`]);
+/// * `SHORT: long form`, `SHORT = long form`, `SHORT, a long form`, `SHORT stands for long
+///   form` … ("DA = direct assessment, RR = …"; see [`loose_separator`]);
 /// * a short form used in the same sentence after a run of plain words whose initials spell
 ///   it exactly, one letter per word ("To bridge reinforcement learning with robotics, … RL
-///   algorithms"). Plain: letters only, no capital after the first letter, no link words.
+///   algorithms"), or followed right away by such a run ("RR Round Robin"); see
+///   [`spelled_run`].
 pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
     if !text.bytes().any(|b| b.is_ascii_uppercase()) {
         return;
