@@ -203,6 +203,68 @@ fn acronym_negatives() {
 }
 
 #[test]
+fn acronyms_without_parentheses() {
+    // (text, expected (short, long) pairs, in order of the short forms)
+    let table: &[(&str, &[(&str, &str)])] = &[
+        // A list of short forms defined by a list of long forms, paired in order.
+        (
+            "IT , DA , LT stand for Image Translation , Distribution Alignment , and Label Transfer , respectively .",
+            &[
+                ("IT", "Image Translation"),
+                ("DA", "Distribution Alignment"),
+                ("LT", "Label Transfer"),
+            ],
+        ),
+        (
+            "Here TP and FN denote true positives and false negatives, respectively.",
+            &[("TP", "true positives"), ("FN", "false negatives")],
+        ),
+        (
+            "BU , TD denote respectively lower layer bottom - up and top - down connectivity .",
+            &[("BU", "bottom - up"), ("TD", "top - down")],
+        ),
+        // More verbs, and an article after a separator.
+        ("CS indicates case - sensitive matching .", &[("CS", "case - sensitive")]),
+        ("MPI : a message passing interface standard .", &[("MPI", "message passing interface")]),
+        (
+            "HMM is an abbreviation for hidden Markov model here .",
+            &[("HMM", "hidden Markov model")],
+        ),
+        // The long form right after the short form, or after an article there.
+        ("Baseline policies ( RR Round Robin , WF worst fit )", &[("RR", "Round Robin"), ("WF", "worst fit")]),
+        ("the decoder , and LF a late fusion mechanism .", &[("LF", "late fusion")]),
+        // Before the short form, as before.
+        (
+            "To bridge reinforcement learning with robotics , we study RL algorithms .",
+            &[("RL", "reinforcement learning")],
+        ),
+    ];
+    for (text, want) in table {
+        let x = run(text);
+        let got: Vec<(&str, &str)> = x
+            .acronyms
+            .iter()
+            .map(|a| (a.short.as_str(), a.long.as_str()))
+            .collect();
+        assert_eq!(&got, want, "{text}");
+    }
+    // Not definitions: a run inside a hyphenated compound, a one-letter word, number words
+    // and prepositions, lists of unequal length, a long form far after the short form.
+    for text in [
+        "a problem of human - agent interaction , as the field of AI shows",
+        "the secure multi - beam DM , and the dynamic multi - beam DM was achieved",
+        "the performance of the Otsu 's results based on the RR and SR methods",
+        "four of the six languages were learned , but the SL language was not",
+        "Some of reasons behind choosing Fabric are as follows : Generalized BC works",
+        "IT , DA , LT stand for image translation and label transfer .",
+        "The small - set GA is a basic genetic algorithm with few choices .",
+    ] {
+        let x = run(text);
+        assert!(x.acronyms.is_empty(), "{text}: {:?}", x.acronyms);
+    }
+}
+
+#[test]
 fn acronym_reuse_plural_and_typing() {
     let x = extract(
         rules(),

@@ -556,6 +556,13 @@ const LOOSE_STOP: &[&str] = &[
     "two",
     "one",
     "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
     "used",
     "using",
     "based",
@@ -578,6 +585,39 @@ const LOOSE_STOP: &[&str] = &[
     "while",
     "since",
     "because",
+    "too",
+    "only",
+    "just",
+    "even",
+    "still",
+    "already",
+    "much",
+    "many",
+    "some",
+    "several",
+    "various",
+    "own",
+    "after",
+    "before",
+    "behind",
+    "among",
+    "between",
+    "within",
+    "without",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "through",
+    "via",
+    "per",
+    "about",
+    "during",
+    "against",
+    "toward",
+    "towards",
+    "upon",
+    "across",
 ];
 
 /// Splits `text` into word spans: letters, digits and internal hyphens or apostrophes.
@@ -637,6 +677,25 @@ const LOOSE_VERBS: &[&[&str]] = &[
     &["refers", "to"],
     &["means"],
     &["represents"],
+    &["indicates"],
+    &["is", "an", "abbreviation", "for"],
+    &["is", "an", "abbreviation", "of"],
+    &["is", "the", "abbreviation", "for"],
+    &["is", "the", "abbreviation", "of"],
+    &["is", "an", "acronym", "for"],
+    &["is", "an", "acronym", "of"],
+];
+
+/// Verbs that introduce the long forms after a list of short forms ("TP, FP, FN and TN
+/// stand for true positives, …, respectively").
+const LIST_VERBS: &[&[&str]] = &[
+    &["stand", "for"],
+    &["denote"],
+    &["represent"],
+    &["refer", "to"],
+    &["indicate"],
+    &["mean"],
+    &["are"],
 ];
 
 /// Index of the first long-form word after the short form `words[wi]` and a separator
@@ -644,18 +703,20 @@ const LOOSE_VERBS: &[&[&str]] = &[
 fn loose_separator(text: &str, words: &[(usize, usize)], wi: usize) -> Option<usize> {
     let next = *words.get(wi + 1)?;
     let gap = text[words[wi].1..next.0].trim();
-    if matches!(gap, ":" | "=" | "-" | "–" | "—" | ",") {
-        return Some(wi + 1);
-    }
-    if !gap.is_empty() {
-        return None;
-    }
     // Whether word `i` is `v` in any case (no allocation: this runs for every short form).
     let is = |i: usize, v: &str| {
         words
             .get(i)
             .is_some_and(|&(x, y)| text[x..y].eq_ignore_ascii_case(v))
     };
+    if matches!(gap, ":" | "=" | "-" | "–" | "—" | ",") {
+        // "MPI: a message passing interface".
+        let article = ["the", "a", "an"].iter().any(|v| is(wi + 1, v));
+        return Some(wi + 1 + usize::from(article && wi + 2 < words.len()));
+    }
+    if !gap.is_empty() {
+        return None;
+    }
     for verb in LOOSE_VERBS {
         let ok = verb.iter().enumerate().all(|(k, v)| {
             is(wi + 1 + k, v) && text[words[wi + k].1..words[wi + 1 + k].0].trim().is_empty()
@@ -671,45 +732,232 @@ fn loose_separator(text: &str, words: &[(usize, usize)], wi: usize) -> Option<us
     None
 }
 
-/// A run of plain words before the short form `words[wi]` in the same sentence whose
-/// initials spell `key`, one letter per word ("reinforcement learning … RL algorithms").
-/// Plain: letters only, no capital after the first letter, no link or stop words.
+/// A short form's word index and its long form's byte span.
+type ListPair = (usize, (usize, usize));
+
+/// Definitions of a list of short forms by a list of long forms after a verb, paired in
+/// order: "IT, DA and LT stand for image translation, distribution alignment and label
+/// transfer, respectively", "BU, TD denote respectively lower layer bottom-up and top-down
+/// connectivity". `first` is the index in `words` of the list's first short form; returns
+/// (word index of the short form, long-form byte span) for each pair whose item (or the end
+/// of it) spells its short form exactly, or nothing unless the lists have the same length;
+/// and the index of the list's last short form (a list is read from its first member only).
+fn list_definitions(text: &str, words: &[(usize, usize)], first: usize) -> (Vec<ListPair>, usize) {
+    let mut out = Vec::new();
+    let is = |i: usize, v: &str| {
+        words
+            .get(i)
+            .is_some_and(|&(x, y)| text[x..y].eq_ignore_ascii_case(v))
+    };
+    // The text between word `i` and the next ("." after the last word).
+    let gap = |i: usize| {
+        words
+            .get(i + 1)
+            .map_or(".", |n| text[words[i].1..n.0].trim())
+    };
+    let short_at = |i: usize| {
+        let w = &text[words[i].0..words[i].1];
+        is_short_form(w) && w.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    // The short forms: separated by commas, "and", ", and" (most short forms are in no
+    // list: leave before allocating).
+    let listed = match gap(first) {
+        "," | "/" => true,
+        "" => is(first + 1, "and"),
+        _ => false,
+    };
+    if !listed {
+        return (out, first);
+    }
+    let mut shorts = vec![first];
+    let mut j = first;
+    while j + 1 < words.len() {
+        let mut next = j + 1;
+        match gap(j) {
+            "," | "/" => {
+                if is(next, "and") && gap(next).is_empty() {
+                    next += 1;
+                }
+            }
+            "" if is(next, "and") && gap(next).is_empty() => next += 1,
+            _ => break,
+        }
+        if next >= words.len() || !short_at(next) {
+            break;
+        }
+        shorts.push(next);
+        j = next;
+    }
+    if shorts.len() < 2 || j + 1 >= words.len() || !gap(j).is_empty() {
+        return (out, j);
+    }
+    // The verb, with "respectively" before or after it.
+    let mut from = j + 1;
+    if is(from, "respectively") && gap(from).is_empty() {
+        from += 1;
+    }
+    let Some(verb) = LIST_VERBS.iter().find(|v| {
+        (0..v.len()).all(|k| is(from + k, v[k]) && (k + 1 == v.len() || gap(from + k).is_empty()))
+    }) else {
+        return (out, j);
+    };
+    from += verb.len();
+    // Right after the verb, or after "respectively" there ("denote, respectively, …").
+    let g = gap(from - 1);
+    if is(from, "respectively") && matches!(g, "" | ",") {
+        from += 1;
+        if !matches!(gap(from - 1), "" | ",") {
+            return (out, j);
+        }
+    } else if !g.is_empty() {
+        return (out, j);
+    }
+    // The long forms: split at commas, semicolons, "and", "or"; the sentence ends them.
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut start = from;
+    let mut k = from;
+    while k < words.len() && items.len() < shorts.len() {
+        let g = if k > from {
+            text[words[k - 1].1..words[k].0].trim()
+        } else {
+            ""
+        };
+        if g.contains(['.', ':', '(', ')', '=', '!', '?']) {
+            break;
+        }
+        if g.contains([',', ';']) || is(k, "and") || is(k, "or") {
+            if k > start {
+                items.push((start, k));
+            }
+            start = if is(k, "and") || is(k, "or") {
+                k + 1
+            } else {
+                k
+            };
+            if start > k {
+                k += 1;
+                continue;
+            }
+        }
+        if is(k, "respectively") {
+            break;
+        }
+        k += 1;
+    }
+    if items.len() < shorts.len() && k > start {
+        items.push((start, k));
+    }
+    if items.len() != shorts.len() {
+        return (out, j);
+    }
+    let last = items.len() - 1;
+    for (k, (&si, &(a, b))) in shorts.iter().zip(&items).enumerate() {
+        let short = &text[words[si].0..words[si].1];
+        let key: String = key_chars(base_of(short)).into_iter().collect();
+        // The item, or its end; the last item may be followed by a head noun the long
+        // forms share ("bottom-up and top-down connectivity").
+        let ends = if k == last { a + 1 } else { b };
+        let found = (ends..=b).rev().find_map(|e| {
+            (a..e)
+                .find(|&m| initials_match(text, &words[m..e], &key))
+                .map(|m| (m, e))
+        });
+        if let Some((m, e)) = found {
+            out.push((si, (words[m].0, words[e - 1].1)));
+        }
+    }
+    (out, j)
+}
+
+/// A run of plain words in the short form `words[wi]`'s sentence whose initials spell `key`,
+/// one letter per word: before it ("reinforcement learning … RL algorithms"), the nearest
+/// run first, or with `after` set, after it ("the small-set GA is a basic genetic
+/// algorithm"). Plain: letters only, at least two of them, no capital after the first
+/// letter, no link or stop words. A run does not begin or end inside a hyphenated compound
+/// ("human-agent interaction … AI", "dynamic multi-beam … DM").
 ///
 /// `plain` caches, per word, whether it is plain (filled on first need, shared by all the
 /// short forms of the field).
-fn backward(
+fn spelled_run(
     text: &str,
     words: &[(usize, usize)],
     plain: &mut [Option<bool>],
     wi: usize,
     key: &str,
+    after: bool,
 ) -> Option<(usize, usize)> {
     let is_plain = |(a, b): (usize, usize)| {
         let w = &text[a..b];
-        w.chars().all(char::is_alphabetic)
+        w.len() >= 2
+            && w.chars().all(char::is_alphabetic)
             && w.chars().skip(1).all(char::is_lowercase)
             && !w.ends_with("ly")
             && !is_link_word(w)
             && !LOOSE_STOP.iter().any(|l| l.eq_ignore_ascii_case(w))
     };
     let n = key.len();
-    let a = words[wi].0;
-    if n < 2 || wi < n {
+    let (a, b) = words[wi];
+    if n < 2 {
         return None;
     }
-    // The window must lie in the short form's sentence: after the last `.` or `;`.
-    let sentence_start = text[..a].rfind(['.', ';']).map_or(0, |p| p + 1);
-    for i in (wi.saturating_sub(40)..wi - n + 1).rev() {
+    // Candidate window starts, tried last first.
+    let (lo, hi) = if after {
+        // Right after the short form, or after an article there ("LF, a late fusion …").
+        let art = words.get(wi + 1).is_some_and(|&(x, y)| {
+            ["the", "a", "an"]
+                .iter()
+                .any(|v| text[x..y].eq_ignore_ascii_case(v))
+        });
+        let first = wi + 1 + usize::from(art);
+        if first + n > words.len()
+            || !text[b..words[first].0]
+                .split_whitespace()
+                .eq(words[wi + 1..first].iter().map(|&(x, y)| &text[x..y]))
+        {
+            return None;
+        }
+        (first, first + 1)
+    } else {
+        if wi < n {
+            return None;
+        }
+        (wi.saturating_sub(40), wi - n + 1)
+    };
+    // Before the short form, the window must lie in its sentence: after the last `.` or
+    // `;` before it (after it, the window is adjacent and holds no `.` or `;`).
+    let sentence_start = if after {
+        0
+    } else {
+        text[..a].rfind(['.', ';']).map_or(0, |p| p + 1)
+    };
+    for i in (lo..hi).rev() {
         let win = &words[i..i + n];
         if win[n - 1].1 < sentence_start {
             return None;
         }
         let all_plain = (i..i + n).all(|j| *plain[j].get_or_insert_with(|| is_plain(words[j])));
-        if !all_plain || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')']) {
+        if !all_plain || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')', '.', ';']) {
             continue;
         }
         // A long form ends in a noun, not a participle ("the scores achieved by … SA").
         if text[win[n - 1].0..win[n - 1].1].ends_with("ed") {
+            continue;
+        }
+        // Not part of a hyphenated compound at either end: a dash with a lower-case word
+        // on its far side ("human - agent interaction … AI", "dynamic multi - beam DM"). A
+        // capital after the dash begins a name ("techniques - Latent Dirichlet Allocation",
+        // "(LLM)-Guided Evolution (GE)"), and a dash right before the short form is a
+        // separator ("Personal Storage - PS").
+        let lower_at = |p: usize| text[p..].starts_with(|c: char| c.is_lowercase());
+        let joined = (text[..win[0].0].trim_end().ends_with(['-', '–']) && lower_at(win[0].0))
+            || (i + n != wi && {
+                let rest = text[win[n - 1].1..].trim_start();
+                rest.strip_prefix(['-', '–']).is_some_and(|r| {
+                    let r = r.trim_start();
+                    lower_at(text.len() - r.len())
+                })
+            });
+        if joined {
             continue;
         }
         let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
@@ -727,10 +975,14 @@ fn backward(
 
 /// Definitions without parentheses, each short form defined once:
 ///
-/// * `SHORT: long form` and `SHORT = long form` ("DA = direct assessment, RR = …");
+/// * lists: "IT, DA and LT stand for image translation, …, respectively"
+///   ([`list_definitions`]);
+/// * `SHORT: long form`, `SHORT = long form`, `SHORT, a long form`, `SHORT stands for long
+///   form` … ("DA = direct assessment, RR = …"; see [`loose_separator`]);
 /// * a short form used in the same sentence after a run of plain words whose initials spell
 ///   it exactly, one letter per word ("To bridge reinforcement learning with robotics, … RL
-///   algorithms"). Plain: letters only, no capital after the first letter, no link words.
+///   algorithms"), or followed right away by such a run ("RR Round Robin"); see
+///   [`spelled_run`].
 pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
     if !text.bytes().any(|b| b.is_ascii_uppercase()) {
         return;
@@ -741,6 +993,16 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         return;
     }
     let mut plain: Vec<Option<bool>> = vec![None; words.len()];
+    // Lists of short forms defined by lists of long forms ("IT, DA and LT stand for …").
+    let mut listed: Vec<ListPair> = Vec::new();
+    let mut covered = 0;
+    for &wi in &shorts {
+        if wi >= covered {
+            let (found, last) = list_definitions(text, &words, wi);
+            covered = last + 1;
+            listed.extend(found);
+        }
+    }
     for wi in shorts {
         let (a, b) = words[wi];
         let short = text[a..b].trim_end_matches(['-', '\'']);
@@ -785,14 +1047,18 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
             paren: false,
             head_text: text[ls..le].to_string(),
         };
+        if let Some(&(_, (ls, le))) = listed.iter().find(|l| l.0 == wi) {
+            defs.push(mk(ls, le));
+            continue;
+        }
         // `SHORT: long`, `SHORT = long`, `SHORT - long`, `SHORT, long`, `SHORT stands for
         // (the) long` …: the words right after the separator spell the short form exactly.
         let sep = loose_separator(text, &words, wi);
         // After a comma the words may as well begin the next item of a list ("Machine
         // Learning : ML , Meta - Learning : MTL"): an earlier spelling wins there.
         let comma = sep.is_some_and(|f| text[b..words[f].0].trim() == ",");
-        if let Some(from) =
-            sep.filter(|_| !comma || backward(text, &words, &mut plain, wi, &key).is_none())
+        if let Some(from) = sep
+            .filter(|_| !comma || spelled_run(text, &words, &mut plain, wi, &key, false).is_none())
         {
             let lim = word_limit(&key.chars().collect::<Vec<_>>());
             let mut best = None;
@@ -816,8 +1082,9 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
                 continue;
             }
         }
-        // Plain words spelling the short form earlier in the sentence.
-        let found = backward(text, &words, &mut plain, wi, &key);
+        // Plain words spelling the short form earlier in the sentence, else later.
+        let found = spelled_run(text, &words, &mut plain, wi, &key, false)
+            .or_else(|| spelled_run(text, &words, &mut plain, wi, &key, true));
         if let Some((ls, le)) = found {
             defs.push(mk(ls, le));
         }
@@ -865,5 +1132,111 @@ pub(crate) fn mention_end(rules: &RuleSet, text: &str, d: &Def) -> usize {
         d.after + lead + word_len
     } else {
         d.after
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The (short, long) pairs `find_loose` finds in `text`, in order.
+    fn loose(text: &str) -> Vec<(String, String)> {
+        let mut defs = Vec::new();
+        find_loose(text, Field::Abstract, &mut defs);
+        defs.into_iter().map(|d| (d.short, d.long)).collect()
+    }
+
+    #[test]
+    fn acronym_lists_pair_in_order() {
+        // (text, expected pairs)
+        let table: &[(&str, &[(&str, &str)])] = &[
+            (
+                "TP , FP and FN stand for true positives , false positives and false negatives",
+                &[
+                    ("TP", "true positives"),
+                    ("FP", "false positives"),
+                    ("FN", "false negatives"),
+                ],
+            ),
+            (
+                "where BU, TD denote, respectively, bottom-up and top-down connectivity",
+                &[("BU", "bottom-up"), ("TD", "top-down")],
+            ),
+            // An item that does not spell its short form gives no pair; the others do.
+            (
+                "IT , DA , LT represent image translation , alignment , and label transfer",
+                &[("IT", "image translation"), ("LT", "label transfer")],
+            ),
+            // Lists of different lengths give nothing, not even from their tail.
+            (
+                "IT , DA , LT stand for image translation and label transfer",
+                &[],
+            ),
+            // No verb: no list definition.
+            (
+                "IT , DA , LT , image translation , distribution alignment",
+                &[],
+            ),
+        ];
+        for (text, want) in table {
+            let got = loose(text);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|&(s, l)| (s.to_string(), l.to_string()))
+                .collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn acronym_runs_without_parentheses() {
+        // (text, expected pairs)
+        let table: &[(&str, &[(&str, &str)])] = &[
+            // Before the short form, in its sentence.
+            ("we apply reinforcement learning to robots ; RL agents", &[]),
+            (
+                "we apply reinforcement learning to robots , and RL agents",
+                &[("RL", "reinforcement learning")],
+            ),
+            // Right after it, or after an article.
+            ("policies ( RR Round Robin )", &[("RR", "Round Robin")]),
+            ("and LF a late fusion layer", &[("LF", "late fusion")]),
+            // Not two words later ("The small-set GA is a basic genetic algorithm").
+            ("The small set GA is a basic genetic algorithm", &[]),
+            // Not inside a hyphenated compound, at either end.
+            ("human - agent interaction is a field of AI research", &[]),
+            // A capital after a dash begins a name.
+            (
+                "two techniques - Latent Dirichlet Allocation and LDA variants",
+                &[("LDA", "Latent Dirichlet Allocation")],
+            ),
+            ("the dynamic multi - beam DM works", &[]),
+            // But a dash right before the short form separates it: "Personal Storage - PS".
+            (
+                "classified into Personal Storage - PS drives",
+                &[("PS", "Personal Storage")],
+            ),
+            // One-letter words, number words and prepositions are no long-form words.
+            ("the Otsu 's results of the SR method", &[]),
+            ("four of the six languages , but the SL language", &[]),
+            ("reasons behind choosing Fabric : a BC ledger", &[]),
+            // A separator may be followed by an article.
+            (
+                "MPI : a message passing interface standard",
+                &[("MPI", "message passing interface")],
+            ),
+            (
+                "CS indicates case - sensitive matching",
+                &[("CS", "case - sensitive")],
+            ),
+        ];
+        for (text, want) in table {
+            let got = loose(text);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|&(s, l)| (s.to_string(), l.to_string()))
+                .collect();
+            assert_eq!(got, want, "{text}");
+        }
     }
 }
