@@ -299,17 +299,17 @@ fn droppable(text: &str, words: &[(usize, usize)]) -> bool {
         || words.first().is_some_and(|w| lw(w) == "of")
 }
 
-/// Whether the words' initials spell `key` exactly (see [`word_options`]).
-fn initials_match(text: &str, words: &[(usize, usize)], key: &str) -> bool {
-    let opts: Vec<Vec<String>> = words
+/// The [`word_options`] of each of `words`.
+fn options_of(text: &str, words: &[(usize, usize)]) -> Vec<Vec<String>> {
+    words
         .iter()
         .map(|&(a, b)| word_options(&text[a..b]))
-        .collect();
-    initials_match_opts(text, words, &opts, key)
+        .collect()
 }
 
-/// [`initials_match`] with the words' [`word_options`] already computed (`opts[i]` for
-/// `words[i]`), for callers that try many windows over the same words.
+/// Whether the words' initials spell `key` exactly, given each word's [`word_options`]
+/// (`opts[i]` for `words[i]`, computed once by callers that try many windows over the same
+/// words).
 fn initials_match_opts(
     text: &str,
     words: &[(usize, usize)],
@@ -405,10 +405,7 @@ fn long_short(
         }
     };
     // 1. Word initials spell the short form (link words optional): the clearest reading.
-    let opts: Vec<Vec<String>> = words
-        .iter()
-        .map(|&(a, b)| word_options(&text[a..b]))
-        .collect();
+    let opts = options_of(text, &words);
     for drop in 0..=2usize.min(words.len().saturating_sub(1)) {
         let end = words.len() - drop;
         if drop > 0 && !droppable(text, &words[end..]) {
@@ -857,9 +854,10 @@ fn list_definitions(text: &str, words: &[(usize, usize)], first: usize) -> (Vec<
         // The item, or its end; the last item may be followed by a head noun the long
         // forms share ("bottom-up and top-down connectivity").
         let ends = if k == last { a + 1 } else { b };
+        let opts = options_of(text, &words[a..b]);
         let found = (ends..=b).rev().find_map(|e| {
             (a..e)
-                .find(|&m| initials_match(text, &words[m..e], &key))
+                .find(|&m| initials_match_opts(text, &words[m..e], &opts[m - a..e - a], &key))
                 .map(|m| (m, e))
         });
         if let Some((m, e)) = found {
@@ -1062,13 +1060,16 @@ pub(crate) fn find_loose(text: &str, field: Field, defs: &mut Vec<Def>) {
         {
             let lim = word_limit(&key.chars().collect::<Vec<_>>());
             let mut best = None;
+            let mut opts = Vec::new();
             for m in 1..=lim.min(words.len() - from) {
                 let win = &words[from..from + m];
                 let span = &text[win[0].0..win[m - 1].1];
                 if span.contains(['.', ',', ';', ':', '(', ')', '=']) {
                     break;
                 }
-                if initials_match(text, win, &key) {
+                let (wa, wb) = win[m - 1];
+                opts.push(word_options(&text[wa..wb]));
+                if initials_match_opts(text, win, &opts, &key) {
                     // Not when the last word continues with a dash ("Faster R - CNN").
                     let tail = text[win[m - 1].1..].trim_start();
                     if !tail.starts_with(['-', '–']) {
