@@ -277,6 +277,13 @@ pub(crate) fn find<'a>(
             {
                 continue;
             }
+            // A named data resource takes its version like a dictionary name does:
+            // "Prague Dependency Treebank 2.0", "OntoNotes corpus v5".
+            if p.name && words_right == 0 && info.versions {
+                if let Some(v) = super::dict::version_end(text, end) {
+                    end = v;
+                }
+            }
             let start = toks[j].start;
             out.push(Cand {
                 start,
