@@ -192,12 +192,25 @@ pub(crate) fn find<'a>(
         if !t.word {
             continue;
         }
-        // One lookup finds every rule this word is a head (or a plural head) of.
-        let Some(hits) = rules.phrase_heads.get(word(&t)) else {
-            continue;
+        // One lookup finds every rule this word is a head (or a plural head) of; a hyphened
+        // word that is no head may end in one ("re-identification", "super - resolution"),
+        // for the rules with `hyphen_heads`.
+        let w = word(&t);
+        let (hits, by_part) = match rules.phrase_heads.get(w) {
+            Some(h) => (h, false),
+            None => match w.rfind('-').map(|k| w[k + 1..].trim_start()) {
+                Some(last) if !last.is_empty() => match rules.phrase_heads.get(last) {
+                    Some(h) => (h, true),
+                    None => continue,
+                },
+                _ => continue,
+            },
         };
         for &(pi, plural) in hits {
             let p = &rules.phrases[pi];
+            if by_part && !p.hyphen_heads {
+                continue;
+            }
             let wanted = match field {
                 Field::Title => p.in_title,
                 Field::Abstract => p.in_abstract,

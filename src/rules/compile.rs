@@ -100,6 +100,8 @@ pub struct PhraseRule {
     pub coordinated: bool,
     /// Lower-cased words that may not stand right before the head.
     pub not_after: WordSet,
+    /// A hyphened word whose last part is a head counts as the head ("re-identification").
+    pub hyphen_heads: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// No modifier may look like a name (the opposite of `name`).
@@ -743,6 +745,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     not_after,
+                    hyphen_heads: p.hyphen_heads.as_ref().is_some_and(|b| *b.get_ref()),
                     name,
                     unnamed,
                     not_names,

@@ -70,6 +70,9 @@ pub struct RawPhrase {
     /// process of a concept, not a method).
     #[serde(default)]
     pub not_after: Vec<Spanned<String>>,
+    /// Whether a hyphened word ending in a head is that head too: "person re-identification",
+    /// "single image super - resolution" (default false).
+    pub hyphen_heads: Option<Spanned<bool>>,
     /// Whether plural heads count too (default true; "translations" are results, not a task).
     pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
