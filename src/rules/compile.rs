@@ -190,19 +190,34 @@ fn read_word_files(
     ok
 }
 
+/// How a term's surface form is matched (`case` of a `[[term]]` or `[[dictionary]]`).
+#[derive(Debug, Clone, Copy)]
+enum Case {
+    /// [`auto_sensitive`] decides per surface form.
+    Auto,
+    /// Like `Auto`, but capitals that start a word do not count: Title Case names
+    /// ("Dialogue State Tracking") match in any case, "ImageNet" or "NER" still exactly.
+    Title,
+    /// Always (true) or never (false) case-sensitive.
+    Fixed(bool),
+}
+
 fn parse_case(
     file: &RawFile,
     case: Option<&toml::Spanned<String>>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Option<bool>> {
+) -> Option<Case> {
     match case.map(|c| (c.get_ref().as_str(), c.span())) {
-        None | Some(("auto", _)) => Some(None),
-        Some(("sensitive", _)) => Some(Some(true)),
-        Some(("insensitive", _)) => Some(Some(false)),
+        None | Some(("auto", _)) => Some(Case::Auto),
+        Some(("title", _)) => Some(Case::Title),
+        Some(("sensitive", _)) => Some(Case::Fixed(true)),
+        Some(("insensitive", _)) => Some(Case::Fixed(false)),
         Some((other, span)) => {
             diags.push(file.diag(
                 &span,
-                format!("unknown case `{other}`, expected `sensitive`, `insensitive` or `auto`"),
+                format!(
+                    "unknown case `{other}`, expected `sensitive`, `insensitive`, `auto` or `title`"
+                ),
             ));
             None
         }
@@ -263,6 +278,30 @@ pub fn auto_sensitive(surface: &str) -> bool {
         .skip(1)
         .any(|c| c.is_uppercase() || c.is_ascii_digit())
         || surface.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `title` case rule for lists that write names in Title Case: a name whose capitals all
+/// start words and whose last word is an action noun ("Dialogue State Tracking", "Reading
+/// Comprehension", "Text Summarization", "Decision Making", "Image Enhancement") is matched
+/// in any case, since task names are actions; any other name as [`auto_sensitive`] says, so
+/// "Time Series", "Feature Importance" or "Word Embeddings" need their capitals.
+pub fn title_sensitive(surface: &str) -> bool {
+    let mut prev: Option<char> = None;
+    for c in surface.chars() {
+        if c.is_ascii_digit() || (c.is_uppercase() && prev.is_some_and(char::is_alphanumeric)) {
+            return true;
+        }
+        prev = Some(c);
+    }
+    let last = surface
+        .rsplit([' ', '-'])
+        .next()
+        .unwrap_or(surface)
+        .to_lowercase();
+    let action = ["ion", "ing", "ment", "sis"]
+        .iter()
+        .any(|s| last.len() > s.len() + 2 && last.ends_with(s));
+    !action && auto_sensitive(surface)
 }
 
 fn capitalize(s: &str) -> String {
@@ -909,14 +948,18 @@ fn mk_entry(
     ti: usize,
     canonical: &str,
     surface: &str,
-    case: Option<bool>,
+    case: Case,
     rule: usize,
 ) -> DictEntry {
     DictEntry {
         type_idx: ti,
         canonical: canonical.to_string(),
         surface: surface.to_string(),
-        sensitive: case.unwrap_or_else(|| auto_sensitive(surface)),
+        sensitive: match case {
+            Case::Auto => auto_sensitive(surface),
+            Case::Title => title_sensitive(surface),
+            Case::Fixed(b) => b,
+        },
         rule,
         hand: false,
     }
