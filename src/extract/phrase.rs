@@ -120,15 +120,14 @@ fn is_number(w: &str) -> bool {
 fn is_name_word(p: &PhraseRule, text: &str, lower: &str, toks: &[Tok], k: usize) -> bool {
     let t = toks[k];
     let w = &text[t.start..t.end];
-    if w.bytes().any(|c| c.is_ascii_digit()) {
-        return true;
-    }
+    let digit = w.bytes().any(|c| c.is_ascii_digit());
     let mut chars = w.chars();
     let first_upper = chars.next().is_some_and(char::is_uppercase);
     let inner_upper = chars.any(char::is_uppercase);
-    if !first_upper && !inner_upper {
+    if !digit && !first_upper && !inner_upper {
         return false;
     }
+    // `not_names` may hold words with digits too ("3D data" says what the data is).
     if lower[t.start..t.end]
         .split(['-', '/', ' '])
         .filter(|x| !x.is_empty())
@@ -136,7 +135,7 @@ fn is_name_word(p: &PhraseRule, text: &str, lower: &str, toks: &[Tok], k: usize)
     {
         return false;
     }
-    inner_upper || !sentence_start(text, toks, k)
+    digit || inner_upper || !sentence_start(text, toks, k)
 }
 
 /// Whether token `k` starts a sentence: first token, or right after `.`, `!` or `?`.
