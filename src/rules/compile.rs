@@ -47,6 +47,8 @@ pub struct TypeInfo {
     pub versions: bool,
     /// Rule of the mentions added for name-shaped words coordinated with one of this type.
     pub coordinated_names: Option<usize>,
+    /// Lower-cased words that, capitalised right before a mention, become part of it.
+    pub prefix_words: WordSet,
 }
 
 /// One dictionary surface form (a term name or alias, or a dictionary file field).
@@ -490,6 +492,15 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 broad.push(v.to_string());
             }
         }
+        let mut prefix_words = WordSet::default();
+        read_word_files(
+            dir,
+            f,
+            &e.prefix_words_files,
+            "prefix_words",
+            &mut prefix_words,
+            ctx.diags,
+        );
         infos.push(TypeInfo {
             priority: e.priority.as_ref().map(|p| *p.get_ref()).unwrap_or(0),
             heads,
@@ -502,6 +513,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 .coordinated_names
                 .as_ref()
                 .and_then(|id| ctx.add_rule(f, id)),
+            prefix_words,
         });
     }
 
@@ -944,13 +956,7 @@ pub fn spaced_hyphens(surface: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-fn mk_entry(
-    ti: usize,
-    canonical: &str,
-    surface: &str,
-    case: Case,
-    rule: usize,
-) -> DictEntry {
+fn mk_entry(ti: usize, canonical: &str, surface: &str, case: Case, rule: usize) -> DictEntry {
     DictEntry {
         type_idx: ti,
         canonical: canonical.to_string(),

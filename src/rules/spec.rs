@@ -48,6 +48,10 @@ pub struct RawEntity {
     /// Rule id for name-shaped words coordinated with a mention of this type ("SNLI and
     /// MNLI", "WIKITREE, POLICY, ACROFAN"): such a word becomes a mention of the type too.
     pub coordinated_names: Option<Spanned<String>>,
+    /// Files of words (one per line, e.g. language names) that, capitalised right before a
+    /// mention of this type, become part of it: "English Penn Treebank", "Russian SuperGLUE".
+    #[serde(default)]
+    pub prefix_words_files: Vec<Spanned<String>>,
 }
 
 /// `[[phrase]]`: noun phrases ending in a head noun, found by the light chunker.
