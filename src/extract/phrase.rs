@@ -21,6 +21,9 @@ pub(crate) struct Tok {
     pub start: usize,
     pub end: usize,
     pub word: bool,
+    /// Start of the part after the word's last hyphen ("identification" in
+    /// "re - identification"); `start` when it has none.
+    pub last_part: usize,
 }
 
 /// Splits `text` into words and punctuation. A word is a run of letters and digits with
@@ -53,6 +56,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
         }
         if is_w(i) {
             let s = i;
+            let mut last_part = s;
             loop {
                 while i < n {
                     // ASCII letters and digits in a tight loop; other characters one by one.
@@ -68,6 +72,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 }
                 // Inner joiners.
                 if i + 1 < n && matches!(b[i], b'-' | b'\'' | b'.' | b'/' | b'+') && is_w(i + 1) {
+                    if b[i] == b'-' {
+                        last_part = i + 1;
+                    }
                     i += 1;
                     continue;
                 }
@@ -79,6 +86,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 // Spaced dash: "multi - document".
                 if i + 3 < n && &b[i..i + 3] == b" - " && is_w(i + 3) {
                     i += 3;
+                    last_part = i;
                     continue;
                 }
                 break;
@@ -87,6 +95,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 start: s,
                 end: i,
                 word: true,
+                last_part,
             });
         } else {
             let len = text[i..].chars().next().map_or(1, char::len_utf8);
@@ -94,6 +103,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 start: i,
                 end: i + len,
                 word: false,
+                last_part: i,
             });
             i += len;
         }
@@ -197,13 +207,13 @@ pub(crate) fn find<'a>(
         let w = word(&t);
         let (hits, by_part) = match rules.phrase_heads.get(w) {
             Some(h) => (h, false),
-            None => match w.rfind('-').map(|k| w[k + 1..].trim_start()) {
-                Some(last) if !last.is_empty() => match rules.phrase_heads.get(last) {
+            None if t.last_part > t.start => {
+                match rules.phrase_heads.get(&lower[t.last_part..t.end]) {
                     Some(h) => (h, true),
                     None => continue,
-                },
-                _ => continue,
-            },
+                }
+            }
+            None => continue,
         };
         for &(pi, plural) in hits {
             let p = &rules.phrases[pi];
