@@ -1067,6 +1067,22 @@ fn quality7_boundaries() {
             ("", ""),
             &["CoNLL 2008"],
         ),
+        // a name after "subset / portion / part / split / section of"
+        (
+            "We use a subset of MIMIC , and sections 2-21 of the WSJ .",
+            ("MIMIC", "dataset"),
+            &[],
+        ),
+        (
+            "sections 2-21 of the WSJ were used",
+            ("WSJ", "dataset"),
+            &[],
+        ),
+        (
+            "the CNN part of the MHAC model and part of LayoutLMv2 outputs",
+            ("", ""),
+            &["MHAC", "LayoutLMv2"],
+        ),
         // a language before a dataset name is part of it
         (
             "We use the English MNIST and Russian SuperGLUE data.",
