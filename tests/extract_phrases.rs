@@ -189,11 +189,21 @@ fn phrase_chunker() {
             ("image registration", "task"),
             &[],
         ),
-        // problems are tasks, head included; qualifying adjectives and plurals are not
+        // a task before "problem" is the task alone; other problems are concepts, head
+        // included; qualifying adjectives and plurals are not
         (
             "the word segmentation problem is an open problem among complex problems",
-            ("word segmentation problem", "task"),
-            &["open problem", "complex problems"],
+            ("word segmentation", "task"),
+            &[
+                "word segmentation problem",
+                "open problem",
+                "complex problems",
+            ],
+        ),
+        (
+            "this causes the data sparsity problem in parsing",
+            ("data sparsity problem", "concept"),
+            &[],
         ),
         // a verb before the object is not a modifier (no tagger: stoplists/function_words.txt)
         (
@@ -1047,4 +1057,137 @@ fn dictionary_name_before_a_generic_head_takes_its_canonical_name() {
             .unwrap_or_else(|| panic!("{text}: no {mention}: {:?}", x.mentions));
         assert_eq!(m.canonical, canonical, "{text}");
     }
+}
+
+#[test]
+fn quality7_boundaries() {
+    // (text, mention that must be found as (text, type), mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // spaced hyphens inside names, as tokenized corpora write them
+        (
+            "Experiments on the T - LESS and LineMOD datasets show gains .",
+            ("T - LESS", "dataset"),
+            &["LESS"],
+        ),
+        (
+            "On three large - scale datasets , Market - 1501 , CUHK03 and DukeMTMC - reID , we win .",
+            ("Market - 1501", "dataset"),
+            &[],
+        ),
+        (
+            "On three large - scale datasets , Market - 1501 , CUHK03 and DukeMTMC - reID , we win .",
+            ("DukeMTMC - reID", "dataset"),
+            &["DukeMTMC"],
+        ),
+        (
+            "Results on SQuAD, Market - 1501 and PASCAL - Context .",
+            ("PASCAL - Context", "dataset"),
+            &["PASCAL"],
+        ),
+        // a named data phrase takes its version; a hyphen version takes its decimal
+        (
+            "We use the Prague Dependency Treebank 2.0 here.",
+            ("Prague Dependency Treebank 2.0", "dataset"),
+            &["Prague Dependency Treebank"],
+        ),
+        (
+            "Results on OntoNotes - 5.0 are good .",
+            ("OntoNotes - 5.0", "dataset"),
+            &["OntoNotes - 5"],
+        ),
+        // dimensions are no names
+        ("We use 3D data and 2D datasets.", ("", ""), &["3D data", "2D datasets"]),
+        (
+            "We use the 3D-FRONT dataset.",
+            ("3D-FRONT dataset", "dataset"),
+            &[],
+        ),
+        // more verbs end a noun phrase
+        (
+            "Experiments on the UCSD bird dataset confirm it.",
+            ("UCSD bird dataset", "dataset"),
+            &[],
+        ),
+        // shared-task campaigns with a year or number
+        (
+            "We test on SemEval 2014 task 7 and Senseval-3 .",
+            ("SemEval 2014 task 7", "dataset"),
+            &[],
+        ),
+        ("We use MUC-6 and MUC-7 .", ("MUC-7", "dataset"), &[]),
+        (
+            "In experiments on CoNLL - 2005 SRL , LISA wins .",
+            ("CoNLL - 2005 SRL", "dataset"),
+            &[],
+        ),
+        // ... but not the event
+        (
+            "In the CoNLL 2008 shared task we won.",
+            ("", ""),
+            &["CoNLL 2008"],
+        ),
+        // a name after "subset / portion / part / split / section of"
+        (
+            "We use a subset of MIMIC , and sections 2-21 of the WSJ .",
+            ("MIMIC", "dataset"),
+            &[],
+        ),
+        (
+            "sections 2-21 of the WSJ were used",
+            ("WSJ", "dataset"),
+            &[],
+        ),
+        (
+            "the CNN part of the MHAC model and part of LayoutLMv2 outputs",
+            ("", ""),
+            &["MHAC", "LayoutLMv2"],
+        ),
+        // a language before a dataset name is part of it
+        (
+            "We use the English MNIST and Russian SuperGLUE data.",
+            ("English MNIST", "dataset"),
+            &["MNIST", "English"],
+        ),
+    ];
+    check_table(table, Some("dataset"));
+    let table: &[RuleRow] = &[
+        // a hyphened word ending in a task head is that head
+        (
+            "We study person re - identification today.",
+            ("person re - identification", "task"),
+            &[],
+        ),
+        (
+            "We study person re-identification today.",
+            ("person re-identification", "task"),
+            &[],
+        ),
+        // Title Case action names of the task list match lowercase text ...
+        (
+            "We study dialogue state tracking today.",
+            ("dialogue state tracking", "task"),
+            &[],
+        ),
+        (
+            "It measures reading comprehension on news.",
+            ("reading comprehension", "task"),
+            &[],
+        ),
+        // ... other names of the list only as written there
+        (
+            "We report prediction intervals for time series and feature importance.",
+            ("", ""),
+            &["prediction intervals", "time series", "feature importance"],
+        ),
+    ];
+    check_table(table, Some("task"));
+    // the method rules do not take hyphened heads: "encoder-decoder" is no "decoder" phrase
+    let x = run("We use a transformer encoder-decoder today.");
+    assert!(
+        !x.mentions
+            .iter()
+            .any(|m| m.text == "transformer encoder-decoder"),
+        "{:?}",
+        x.mentions
+    );
 }

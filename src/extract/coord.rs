@@ -32,6 +32,15 @@ fn word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'\'')
 }
 
+/// Where the word after a spaced hyphen at byte `e` (" - 1501", " - Context") ends its
+/// first byte, when that word starts with a capital or a digit; `None` otherwise.
+fn spaced_piece(b: &[u8], e: usize) -> Option<usize> {
+    (b.len() > e + 3
+        && &b[e..e + 3] == b" - "
+        && (b[e + 3].is_ascii_uppercase() || b[e + 3].is_ascii_digit()))
+    .then_some(e + 3)
+}
+
 /// The separator words between coordinated names, each with a space on both sides.
 const SEPS: [&str; 6] = [", and ", ", or ", " and ", " or ", ", ", " & "];
 
@@ -43,8 +52,15 @@ pub(crate) fn after(text: &str, end: usize) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let s = end + sep.len();
     let mut e = s;
-    while e < b.len() && word_byte(b[e]) {
-        e += 1;
+    loop {
+        while e < b.len() && word_byte(b[e]) {
+            e += 1;
+        }
+        // Tokenized text spaces the hyphens of a name: "Market - 1501", "PASCAL - Context".
+        match spaced_piece(b, e) {
+            Some(next) if e > s => e = next,
+            _ => break,
+        }
     }
     while e > s && matches!(b[e - 1], b'-' | b'\'' | b'_') {
         e -= 1;
@@ -58,7 +74,7 @@ pub(crate) fn after(text: &str, end: usize) -> Option<(usize, usize)> {
     {
         return None;
     }
-    is_name(&text[s..e]).then_some((s, e))
+    is_name(&text[s..e].replace(" - ", "-")).then_some((s, e))
 }
 
 /// The name-shaped word right before a coordination that precedes byte `start`.
@@ -68,8 +84,21 @@ pub(crate) fn before(text: &str, start: usize) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let e = start - sep.len();
     let mut s = e;
-    while s > 0 && word_byte(b[s - 1]) {
-        s -= 1;
+    loop {
+        while s > 0 && word_byte(b[s - 1]) {
+            s -= 1;
+        }
+        // "Multi - NLI": the piece before a spaced hyphen belongs to the name.
+        if s < e
+            && s >= 4
+            && &b[s - 3..s] == b" - "
+            && word_byte(b[s - 4])
+            && spaced_piece(b, s - 3).is_some()
+        {
+            s -= 3;
+        } else {
+            break;
+        }
     }
     while s < e && matches!(b[s], b'-' | b'\'' | b'_') {
         s += 1;
@@ -85,7 +114,7 @@ pub(crate) fn before(text: &str, start: usize) -> Option<(usize, usize)> {
     {
         return None;
     }
-    is_name(&text[s..e]).then_some((s, e))
+    is_name(&text[s..e].replace(" - ", "-")).then_some((s, e))
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ pub(crate) fn version_end(text: &str, end: usize) -> Option<usize> {
     v.filter(|&j| ends_word(j) && b.get(j) != Some(&b'-'))
 }
 
-/// After a hyphen: digits with at most one letter ("1K", "273") or capitals and digits
+/// After a hyphen: digits with at most one letter ("1K", "273") or a decimal ("5.0"), or capitals and digits
 /// ("MRC", "C", "CC").
 fn hyphen_suffix(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i;
@@ -86,6 +86,12 @@ fn hyphen_suffix(b: &[u8], i: usize) -> Option<usize> {
         }
         if b.get(j).is_some_and(u8::is_ascii_alphabetic) {
             j += 1;
+        } else if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+            // "OntoNotes-5.0", "OntoNotes - 5.0": the whole decimal, not "OntoNotes - 5".
+            j += 1;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
         }
     } else {
         while b
@@ -222,6 +228,8 @@ mod tests {
             ("KLUE-MRC and", 4, Some("KLUE-MRC")),
             ("WSC-273,", 3, Some("WSC-273")),
             ("KLUE - MRC", 4, Some("KLUE - MRC")),
+            ("OntoNotes - 5.0 data", 9, Some("OntoNotes - 5.0")),
+            ("OntoNotes-5.0.", 9, Some("OntoNotes-5.0")),
             // not versions: other numbers, lowercase suffixes, longer words
             ("SQuAD 2 questions", 5, None),
             ("StrategyQA 58.9 to 60.2", 10, None),

@@ -259,6 +259,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         let mut kept = resolve(rules, std::mem::take(&mut cands[fi]));
+        prefix(rules, text, &mut kept);
         coordinate(rules, text, &mut kept);
         for k in &mut kept {
             name_before_head(rules, k);
@@ -298,6 +299,45 @@ fn resolve<'a>(rules: &RuleSet, mut c: Vec<Cand<'a>>) -> Vec<Cand<'a>> {
     }
     kept.sort_by_key(|k| (k.start, k.end));
     kept
+}
+
+/// Extends a mention of a type with `prefix_words` over such a word right before it,
+/// capitalised, and in no other mention or in one of its own (the language `material`
+/// "English"): "English Penn Treebank", "Russian SuperGLUE".
+fn prefix<'a>(rules: &RuleSet, text: &'a str, kept: &mut Vec<Cand<'a>>) {
+    let b = text.as_bytes();
+    let mut gone = Vec::new();
+    for i in 0..kept.len() {
+        let k = &kept[i];
+        let words = &rules.type_info[k.type_idx].prefix_words;
+        if words.is_empty() || k.start < 2 || b[k.start - 1] != b' ' {
+            continue;
+        }
+        let e = k.start - 1;
+        let mut s = e;
+        while s > 0 && b[s - 1].is_ascii_alphabetic() {
+            s -= 1;
+        }
+        let word = &text[s..e];
+        let whole_prev = i > 0 && kept[i - 1].start == s && kept[i - 1].end == e;
+        let free = i == 0 || kept[i - 1].end <= s || whole_prev;
+        if s < e
+            && free
+            && (s == 0 || !b[s - 1].is_ascii_alphanumeric() && b[s - 1] != b'-')
+            && b[s].is_ascii_uppercase()
+            && words.contains(word.to_ascii_lowercase().as_str())
+        {
+            let end = kept[i].end;
+            kept[i].start = s;
+            kept[i].canonical = &text[s..end];
+            if whole_prev {
+                gone.push(i - 1);
+            }
+        }
+    }
+    for i in gone.into_iter().rev() {
+        kept.remove(i);
+    }
 }
 
 /// Adds name-shaped words coordinated with a mention of a type that has

@@ -21,6 +21,9 @@ pub(crate) struct Tok {
     pub start: usize,
     pub end: usize,
     pub word: bool,
+    /// Start of the part after the word's last hyphen ("identification" in
+    /// "re - identification"); `start` when it has none.
+    pub last_part: usize,
 }
 
 /// Splits `text` into words and punctuation. A word is a run of letters and digits with
@@ -53,6 +56,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
         }
         if is_w(i) {
             let s = i;
+            let mut last_part = s;
             loop {
                 while i < n {
                     // ASCII letters and digits in a tight loop; other characters one by one.
@@ -68,6 +72,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 }
                 // Inner joiners.
                 if i + 1 < n && matches!(b[i], b'-' | b'\'' | b'.' | b'/' | b'+') && is_w(i + 1) {
+                    if b[i] == b'-' {
+                        last_part = i + 1;
+                    }
                     i += 1;
                     continue;
                 }
@@ -79,6 +86,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 // Spaced dash: "multi - document".
                 if i + 3 < n && &b[i..i + 3] == b" - " && is_w(i + 3) {
                     i += 3;
+                    last_part = i;
                     continue;
                 }
                 break;
@@ -87,6 +95,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 start: s,
                 end: i,
                 word: true,
+                last_part,
             });
         } else {
             let len = text[i..].chars().next().map_or(1, char::len_utf8);
@@ -94,6 +103,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 start: i,
                 end: i + len,
                 word: false,
+                last_part: i,
             });
             i += len;
         }
@@ -124,15 +134,14 @@ fn is_number(w: &str) -> bool {
 fn is_name_word(p: &PhraseRule, text: &str, lower: &str, toks: &[Tok], k: usize) -> bool {
     let t = toks[k];
     let w = &text[t.start..t.end];
-    if w.bytes().any(|c| c.is_ascii_digit()) {
-        return true;
-    }
+    let digit = w.bytes().any(|c| c.is_ascii_digit());
     let mut chars = w.chars();
     let first_upper = chars.next().is_some_and(char::is_uppercase);
     let inner_upper = chars.any(char::is_uppercase);
-    if !first_upper && !inner_upper {
+    if !digit && !first_upper && !inner_upper {
         return false;
     }
+    // `not_names` may hold words with digits too ("3D data" says what the data is).
     if lower[t.start..t.end]
         .split(['-', '/', ' '])
         .filter(|x| !x.is_empty())
@@ -140,7 +149,7 @@ fn is_name_word(p: &PhraseRule, text: &str, lower: &str, toks: &[Tok], k: usize)
     {
         return false;
     }
-    inner_upper || !sentence_start(text, toks, k)
+    digit || inner_upper || !sentence_start(text, toks, k)
 }
 
 /// Whether token `k` starts a sentence: first token, or right after `.`, `!` or `?`.
@@ -196,12 +205,25 @@ pub(crate) fn find<'a>(
         if !t.word {
             continue;
         }
-        // One lookup finds every rule this word is a head (or a plural head) of.
-        let Some(hits) = rules.phrase_heads.get(word(&t)) else {
-            continue;
+        // One lookup finds every rule this word is a head (or a plural head) of; a hyphened
+        // word that is no head may end in one ("re-identification", "super - resolution"),
+        // for the rules with `hyphen_heads`.
+        let w = word(&t);
+        let (hits, by_part) = match rules.phrase_heads.get(w) {
+            Some(h) => (h, false),
+            None if t.last_part > t.start => {
+                match rules.phrase_heads.get(&lower[t.last_part..t.end]) {
+                    Some(h) => (h, true),
+                    None => continue,
+                }
+            }
+            None => continue,
         };
         for &(pi, plural) in hits {
             let p = &rules.phrases[pi];
+            if by_part && !p.hyphen_heads {
+                continue;
+            }
             let wanted = match field {
                 Field::Title => p.in_title,
                 Field::Abstract => p.in_abstract,
@@ -280,6 +302,13 @@ pub(crate) fn find<'a>(
                 && p.name != (j..i).any(|k| is_name_word(p, text, &lower, toks, k))
             {
                 continue;
+            }
+            // A named data resource takes its version like a dictionary name does:
+            // "Prague Dependency Treebank 2.0", "OntoNotes corpus v5".
+            if p.name && words_right == 0 && info.versions {
+                if let Some(v) = super::dict::version_end(text, end) {
+                    end = v;
+                }
             }
             let start = toks[j].start;
             out.push(Cand {

@@ -47,6 +47,8 @@ pub struct TypeInfo {
     pub versions: bool,
     /// Rule of the mentions added for name-shaped words coordinated with one of this type.
     pub coordinated_names: Option<usize>,
+    /// Lower-cased words that, capitalised right before a mention, become part of it.
+    pub prefix_words: WordSet,
 }
 
 /// One dictionary surface form (a term name or alias, or a dictionary file field).
@@ -100,6 +102,8 @@ pub struct PhraseRule {
     pub coordinated: bool,
     /// Lower-cased words that may not stand right before the head.
     pub not_after: WordSet,
+    /// A hyphened word whose last part is a head counts as the head ("re-identification").
+    pub hyphen_heads: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// No modifier may look like a name (the opposite of `name`).
@@ -188,19 +192,34 @@ fn read_word_files(
     ok
 }
 
+/// How a term's surface form is matched (`case` of a `[[term]]` or `[[dictionary]]`).
+#[derive(Debug, Clone, Copy)]
+enum Case {
+    /// [`auto_sensitive`] decides per surface form.
+    Auto,
+    /// Like `Auto`, but capitals that start a word do not count: Title Case names
+    /// ("Dialogue State Tracking") match in any case, "ImageNet" or "NER" still exactly.
+    Title,
+    /// Always (true) or never (false) case-sensitive.
+    Fixed(bool),
+}
+
 fn parse_case(
     file: &RawFile,
     case: Option<&toml::Spanned<String>>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Option<bool>> {
+) -> Option<Case> {
     match case.map(|c| (c.get_ref().as_str(), c.span())) {
-        None | Some(("auto", _)) => Some(None),
-        Some(("sensitive", _)) => Some(Some(true)),
-        Some(("insensitive", _)) => Some(Some(false)),
+        None | Some(("auto", _)) => Some(Case::Auto),
+        Some(("title", _)) => Some(Case::Title),
+        Some(("sensitive", _)) => Some(Case::Fixed(true)),
+        Some(("insensitive", _)) => Some(Case::Fixed(false)),
         Some((other, span)) => {
             diags.push(file.diag(
                 &span,
-                format!("unknown case `{other}`, expected `sensitive`, `insensitive` or `auto`"),
+                format!(
+                    "unknown case `{other}`, expected `sensitive`, `insensitive`, `auto` or `title`"
+                ),
             ));
             None
         }
@@ -261,6 +280,30 @@ pub fn auto_sensitive(surface: &str) -> bool {
         .skip(1)
         .any(|c| c.is_uppercase() || c.is_ascii_digit())
         || surface.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `title` case rule for lists that write names in Title Case: a name whose capitals all
+/// start words and whose last word is an action noun ("Dialogue State Tracking", "Reading
+/// Comprehension", "Text Summarization", "Decision Making", "Image Enhancement") is matched
+/// in any case, since task names are actions; any other name as [`auto_sensitive`] says, so
+/// "Time Series", "Feature Importance" or "Word Embeddings" need their capitals.
+pub fn title_sensitive(surface: &str) -> bool {
+    let mut prev: Option<char> = None;
+    for c in surface.chars() {
+        if c.is_ascii_digit() || (c.is_uppercase() && prev.is_some_and(char::is_alphanumeric)) {
+            return true;
+        }
+        prev = Some(c);
+    }
+    let last = surface
+        .rsplit([' ', '-'])
+        .next()
+        .unwrap_or(surface)
+        .to_lowercase();
+    let action = ["ion", "ing", "ment", "sis"]
+        .iter()
+        .any(|s| last.len() > s.len() + 2 && last.ends_with(s));
+    !action && auto_sensitive(surface)
 }
 
 fn capitalize(s: &str) -> String {
@@ -449,6 +492,15 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 broad.push(v.to_string());
             }
         }
+        let mut prefix_words = WordSet::default();
+        read_word_files(
+            dir,
+            f,
+            &e.prefix_words_files,
+            "prefix_words",
+            &mut prefix_words,
+            ctx.diags,
+        );
         infos.push(TypeInfo {
             priority: e.priority.as_ref().map(|p| *p.get_ref()).unwrap_or(0),
             heads,
@@ -461,6 +513,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 .coordinated_names
                 .as_ref()
                 .and_then(|id| ctx.add_rule(f, id)),
+            prefix_words,
         });
     }
 
@@ -743,6 +796,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     plural: p.plural.as_ref().is_none_or(|b| *b.get_ref()),
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     not_after,
+                    hyphen_heads: p.hyphen_heads.as_ref().is_some_and(|b| *b.get_ref()),
                     name,
                     unnamed,
                     not_names,
@@ -902,18 +956,16 @@ pub fn spaced_hyphens(surface: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-fn mk_entry(
-    ti: usize,
-    canonical: &str,
-    surface: &str,
-    case: Option<bool>,
-    rule: usize,
-) -> DictEntry {
+fn mk_entry(ti: usize, canonical: &str, surface: &str, case: Case, rule: usize) -> DictEntry {
     DictEntry {
         type_idx: ti,
         canonical: canonical.to_string(),
         surface: surface.to_string(),
-        sensitive: case.unwrap_or_else(|| auto_sensitive(surface)),
+        sensitive: match case {
+            Case::Auto => auto_sensitive(surface),
+            Case::Title => title_sensitive(surface),
+            Case::Fixed(b) => b,
+        },
         rule,
         hand: false,
     }

@@ -48,6 +48,10 @@ pub struct RawEntity {
     /// Rule id for name-shaped words coordinated with a mention of this type ("SNLI and
     /// MNLI", "WIKITREE, POLICY, ACROFAN"): such a word becomes a mention of the type too.
     pub coordinated_names: Option<Spanned<String>>,
+    /// Files of words (one per line, e.g. language names) that, capitalised right before a
+    /// mention of this type, become part of it: "English Penn Treebank", "Russian SuperGLUE".
+    #[serde(default)]
+    pub prefix_words_files: Vec<Spanned<String>>,
 }
 
 /// `[[phrase]]`: noun phrases ending in a head noun, found by the light chunker.
@@ -70,6 +74,9 @@ pub struct RawPhrase {
     /// process of a concept, not a method).
     #[serde(default)]
     pub not_after: Vec<Spanned<String>>,
+    /// Whether a hyphened word ending in a head is that head too: "person re-identification",
+    /// "single image super - resolution" (default false).
+    pub hyphen_heads: Option<Spanned<bool>>,
     /// Whether plural heads count too (default true; "translations" are results, not a task).
     pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
