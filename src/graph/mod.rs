@@ -270,11 +270,11 @@ impl KnowledgeGraph {
     pub fn mark_broad(&mut self, names: &[String]) {
         let keys: std::collections::HashSet<String> =
             names.iter().map(|n| crate::normalize::key(n)).collect();
-        for e in &mut self.entities {
+        self.entities.par_iter_mut().for_each(|e| {
             e.broad = std::iter::once(&e.name)
                 .chain(&e.aliases)
                 .any(|n| keys.contains(&crate::normalize::key(n)));
-        }
+        });
     }
 
     /// Number of entities of each type, in type order.
