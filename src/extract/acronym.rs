@@ -1147,6 +1147,17 @@ mod tests {
         defs.into_iter().map(|d| (d.short, d.long)).collect()
     }
 
+    /// Checks each (text, expected pairs) row against [`loose`].
+    fn check_loose(table: &[(&str, &[(&str, &str)])]) {
+        for (text, want) in table {
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|&(s, l)| (s.to_string(), l.to_string()))
+                .collect();
+            assert_eq!(loose(text), want, "{text}");
+        }
+    }
+
     #[test]
     fn acronym_lists_pair_in_order() {
         // (text, expected pairs)
@@ -1179,14 +1190,7 @@ mod tests {
                 &[],
             ),
         ];
-        for (text, want) in table {
-            let got = loose(text);
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|&(s, l)| (s.to_string(), l.to_string()))
-                .collect();
-            assert_eq!(got, want, "{text}");
-        }
+        check_loose(table);
     }
 
     #[test]
@@ -1231,13 +1235,6 @@ mod tests {
                 &[("CS", "case - sensitive")],
             ),
         ];
-        for (text, want) in table {
-            let got = loose(text);
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|&(s, l)| (s.to_string(), l.to_string()))
-                .collect();
-            assert_eq!(got, want, "{text}");
-        }
+        check_loose(table);
     }
 }
