@@ -573,11 +573,11 @@ fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
 /// Counts first go to the spelling a reader expects: a multi-word phrase capitalised only
 /// because it opened a sentence or a title ("Multi-task learning", "Autonomous Driving")
 /// counts for its lowercase spelling when that occurs too, and a name with a generic head
-/// ("RLHF algorithms") for the bare name. The name is then the most used form; on ties a bare name beats
-/// one with a generic head ("miniImageNet" over "miniImageNet benchmarks"), then fewer
-/// hyphens, then the form that sorts last, which prefers lowercase ("continual learning"
-/// over "Continual Learning"). Finally a plural name gives way to its singular if the
-/// papers use that too ("large language models" → "large language model").
+/// ("RLHF algorithms") for the bare name. The name is then the most used form; on ties a
+/// bare name beats one with a generic head ("miniImageNet" over "miniImageNet
+/// benchmarks"), then fewer hyphens, then the form that sorts last, which prefers lowercase
+/// ("continual learning" over "Continual Learning"). Finally a plural name gives way to its
+/// singular if the papers use that too ("large language models" → "large language model").
 fn most_frequent(
     counts: &FastMap<Box<str>, u32>,
     texts: &FastMap<Box<str>, u32>,
