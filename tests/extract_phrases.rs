@@ -555,6 +555,49 @@ fn acronyms_no_head_noun_types_are_methods() {
 }
 
 #[test]
+fn acronyms_typed_by_the_noun_that_introduces_them() {
+    // (text, long-form mention, type): an indefinite noun phrase right before the definition
+    // (joined by a comma, colon, dash, quote or "named / called") types it by its head, and
+    // so does a long form that starts with a head noun and "of" / "for".
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "We present a new dense video captioning dataset, Video Timeline Tags (ViTT), featuring videos.",
+            "Video Timeline Tags (ViTT)",
+            "dataset",
+        ),
+        (
+            "We present a new dataset, named Video-and-Language Event Prediction (VLEP), with examples.",
+            "Video-and-Language Event Prediction (VLEP)",
+            "dataset",
+        ),
+        (
+            "We present a new dataset “Video-to-Commonsense (V2C)” that contains videos.",
+            "Video-to-Commonsense (V2C)",
+            "dataset",
+        ),
+        (
+            "The advent of The Corpus of Linguistic Acceptability (CoLA) has earned attention.",
+            "Corpus of Linguistic Acceptability (CoLA)",
+            "dataset",
+        ),
+        (
+            "We introduce The Benchmark of Linguistic Minimal Pairs (BLiMP), a challenge set.",
+            "Benchmark of Linguistic Minimal Pairs (BLiMP)",
+            "dataset",
+        ),
+        // a definite phrase before a comma is a clause boundary, not an apposition
+        (
+            "On the WSJ dataset, Conditional Random Fields (CRF) do well.",
+            "Conditional Random Fields (CRF)",
+            "method",
+        ),
+    ];
+    for (text, long, ty) in table {
+        assert_has(&run(text), long, ty);
+    }
+}
+
+#[test]
 fn acronym_definitions() {
     // (text, short, long)
     let table: &[(&str, &str, &str)] = &[
