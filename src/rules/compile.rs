@@ -440,6 +440,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 stop.insert(v);
             }
         }
+        read_word_files(dir, f, &e.stop_files, "stop phrase", &mut stop, ctx.diags);
         let mut stop_words = WordSet::default();
         parse_words(
             f,

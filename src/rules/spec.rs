@@ -31,6 +31,10 @@ pub struct RawEntity {
     pub stop_suffixes: Vec<Spanned<String>>,
     #[serde(default)]
     pub stop: Vec<Spanned<String>>,
+    /// Phrase list files (one per line, `#` comments) added to `stop`: "languages.txt" keeps
+    /// "English" from becoming a dataset in "datasets in English, Spanish and Hindi".
+    #[serde(default)]
+    pub stop_files: Vec<Spanned<String>>,
     /// Word list files (one word per line, `#` comments) added to `stop_words`.
     #[serde(default)]
     pub stop_words_files: Vec<Spanned<String>>,
