@@ -914,6 +914,53 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
 }
 
 #[test]
+fn quality8_dataset_precision() {
+    // (text, mention that must be found as (text, type), dataset mentions that must not be
+    // found)
+    let table: &[RuleRow] = &[
+        // languages alone are no dataset (`stop_files`), but stay materials
+        (
+            "We use three datasets: English, Spanish and Hindi.",
+            ("English", "material"),
+            &["English", "Spanish", "Hindi"],
+        ),
+        // task acronyms alone are no dataset, and no name before a data head
+        (
+            "We evaluate on two RC datasets and the KBQA benchmark.",
+            ("", ""),
+            &["RC datasets", "KBQA", "KBQA benchmark"],
+        ),
+        (
+            "Results on the CWS and GEC datasets improve.",
+            ("", ""),
+            &["CWS", "GEC", "GEC datasets"],
+        ),
+        // kinds of data capitalised by habit are no names
+        (
+            "We collect Web data and non-English data for Big Data analytics.",
+            ("", ""),
+            &["Web data", "non-English data", "Big Data"],
+        ),
+        (
+            "Building a Large-Scale Annotated Corpus for Parallel Corpora mining.",
+            ("", ""),
+            &[
+                "Annotated Corpus",
+                "Large-Scale Annotated Corpus",
+                "Parallel Corpora",
+            ],
+        ),
+        // a name among them still makes a name
+        (
+            "We release the Dutch Web Corpus WebCorp and the ClueWeb Web collection.",
+            ("ClueWeb Web collection", "dataset"),
+            &[],
+        ),
+    ];
+    check_table(table, Some("dataset"));
+}
+
+#[test]
 fn dataset_names_versions_and_contexts() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
     let table: &[RuleRow] = &[
