@@ -83,8 +83,14 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     i += 3;
                     continue;
                 }
-                // Spaced dash: "multi - document".
-                if i + 3 < n && &b[i..i + 3] == b" - " && is_w(i + 3) {
+                // Spaced dash: "multi - document"; not before an article unless after "of"
+                // ("state - of - the - art", but "Penn Treebank - the WSJ part").
+                if i + 3 < n
+                    && &b[i..i + 3] == b" - "
+                    && is_w(i + 3)
+                    && (!starts_article(&b[i + 3..])
+                        || text[last_part..i].eq_ignore_ascii_case("of"))
+                {
                     i += 3;
                     last_part = i;
                     continue;
@@ -108,6 +114,15 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             i += len;
         }
     }
+}
+
+/// Whether `b` starts with the word "the", "a" or "an" (any case).
+fn starts_article(b: &[u8]) -> bool {
+    let len = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    matches!(
+        b[..len].to_ascii_lowercase().as_slice(),
+        b"the" | b"a" | b"an"
+    )
 }
 
 /// Whether a lower-cased word is a stop word of the type (or ends like one). A possessive
