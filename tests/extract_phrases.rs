@@ -961,6 +961,26 @@ fn quality8_dataset_precision() {
 }
 
 #[test]
+fn quality8_spaced_dashes() {
+    // (text, mention that must be found as (text, type), mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // a word joined by spaced dashes is the stop word its unspaced form is
+        (
+            "We achieve state - of - the - art semantic role labeling results .",
+            ("semantic role labeling", "task"),
+            &["state - of - the - art semantic role labeling"],
+        ),
+        // a spaced dash does not join a word to a following article, except after "of"
+        (
+            "We use the Penn Treebank - the WSJ corpus .",
+            ("Penn Treebank", "dataset"),
+            &["Penn Treebank - the WSJ corpus"],
+        ),
+    ];
+    check_table(table, None);
+}
+
+#[test]
 fn dataset_names_versions_and_contexts() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
     let table: &[RuleRow] = &[
