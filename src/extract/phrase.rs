@@ -129,11 +129,6 @@ fn starts_article(b: &[u8]) -> bool {
 /// ("model's", "GPT-4’s") also ends a phrase: what follows it is the phrase, not what it
 /// belongs to ("the model's continual learning").
 pub(crate) fn is_stop(info: &TypeInfo, w: &str) -> bool {
-    // A word joined by spaced dashes ("state - of - the - art", as tokenized corpora write
-    // it) is the stop word its unspaced form is.
-    if w.contains(" - ") && info.stop_words.contains(w.replace(" - ", "-").as_str()) {
-        return true;
-    }
     info.stop_words.contains(w)
         || w.ends_with("'s")
         || w.ends_with("’s")

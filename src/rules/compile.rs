@@ -457,6 +457,14 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             &mut stop_words,
             ctx.diags,
         );
+        // A hyphened stop word is a stop word with spaced dashes too, as the chunker joins
+        // tokenized text: "state - of - the - art" is "state-of-the-art".
+        let spaced: Vec<String> = stop_words
+            .iter()
+            .filter(|w| w.contains('-'))
+            .map(|w| w.replace('-', " - "))
+            .collect();
+        stop_words.extend(spaced);
         let mut stop_suffixes = Vec::new();
         for s in &e.stop_suffixes {
             let v = s.get_ref().trim().to_lowercase();
