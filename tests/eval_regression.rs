@@ -58,11 +58,11 @@ fn scierc_dev_does_not_regress() {
     let mut f = Vec::new();
     // 0.567 until this session; quality7 costs two spans ("word segmentation" without
     // "problem", which SciERC includes), the stop-word round gains more (0.570); quality8's
-    // spaced-dash rule one span (0.572).
-    check("scierc dev any exact", any.exact.f1, 0.572, &mut f);
+    // spaced-dash and task stop rules three spans (0.574).
+    check("scierc dev any exact", any.exact.f1, 0.574, &mut f);
     // 0.763 until round quality6, whose dataset rules add one wrong span on dev (0.762);
-    // 0.763 again since quality7, 0.765 since quality8.
-    check("scierc dev any overlap", any.overlap.f1, 0.765, &mut f);
+    // 0.763 again since quality7, 0.768 since quality8.
+    check("scierc dev any overlap", any.overlap.f1, 0.768, &mut f);
     check(
         "scierc dev method overlap",
         r.types["method"].overlap.f1,
@@ -86,8 +86,8 @@ fn tdmsci_train_does_not_regress() {
     );
     // TASK is scored against `task` predictions since the task type was split from concept
     // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality"); 0.529
-    // after quality7, 0.531 after quality8.
-    check("tdmsci task exact", r.types["task"].exact.f1, 0.531, &mut f);
+    // after quality7, 0.533 after quality8.
+    check("tdmsci task exact", r.types["task"].exact.f1, 0.533, &mut f);
     assert!(f.is_empty(), "{f:#?}");
 }
 

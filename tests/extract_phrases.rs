@@ -981,6 +981,31 @@ fn quality8_spaced_dashes() {
 }
 
 #[test]
+fn quality8_task_precision() {
+    // (text, mention that must be found as (text, type), task mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // techniques and things from the task list are no tasks
+        (
+            "We avoid feature engineering and resolve referring expressions .",
+            ("", ""),
+            &["feature engineering", "referring expressions"],
+        ),
+        (
+            "We study referring expression generation .",
+            ("referring expression generation", "task"),
+            &[],
+        ),
+        // "annotation" is no task head: an activity
+        (
+            "This requires manual annotation and corpus annotation .",
+            ("", ""),
+            &["manual annotation", "corpus annotation"],
+        ),
+    ];
+    check_table(table, Some("task"));
+}
+
+#[test]
 fn dataset_names_versions_and_contexts() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
     let table: &[RuleRow] = &[
