@@ -995,6 +995,18 @@ fn quality8_task_precision() {
             ("referring expression generation", "task"),
             &[],
         ),
+        // `through_terms`: a stop word inside a task name does not end the task phrase
+        (
+            "We do biomedical named entity recognition and cross-lingual open information extraction .",
+            ("biomedical named entity recognition", "task"),
+            &["named entity recognition"],
+        ),
+        // … but only for task phrases: "large" still ends a method phrase
+        (
+            "We study fine-tuning large language models .",
+            ("", ""),
+            &["fine-tuning large language models"],
+        ),
         // "annotation" is no task head: an activity
         (
             "This requires manual annotation and corpus annotation .",

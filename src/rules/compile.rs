@@ -104,6 +104,9 @@ pub struct PhraseRule {
     pub not_after: WordSet,
     /// A hyphened word whose last part is a head counts as the head ("re-identification").
     pub hyphen_heads: bool,
+    /// Whether a stop word inside a dictionary term of the type that ends at the head
+    /// leaves the phrase going ("biomedical named entity recognition").
+    pub through_terms: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// No modifier may look like a name (the opposite of `name`).
@@ -806,6 +809,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     not_after,
                     hyphen_heads: p.hyphen_heads.as_ref().is_some_and(|b| *b.get_ref()),
+                    through_terms: p.through_terms.as_ref().is_some_and(|b| *b.get_ref()),
                     name,
                     unnamed,
                     not_names,
