@@ -57,11 +57,12 @@ fn scierc_dev_does_not_regress() {
     let any = r.any.unwrap();
     let mut f = Vec::new();
     // 0.567 until this session; quality7 costs two spans ("word segmentation" without
-    // "problem", which SciERC includes), the stop-word round gains more (0.570).
-    check("scierc dev any exact", any.exact.f1, 0.570, &mut f);
+    // "problem", which SciERC includes), the stop-word round gains more (0.570); quality8's
+    // spaced-dash and task stop rules three spans (0.574).
+    check("scierc dev any exact", any.exact.f1, 0.574, &mut f);
     // 0.763 until round quality6, whose dataset rules add one wrong span on dev (0.762);
-    // 0.763 again since quality7.
-    check("scierc dev any overlap", any.overlap.f1, 0.763, &mut f);
+    // 0.763 again since quality7, 0.768 since quality8.
+    check("scierc dev any overlap", any.overlap.f1, 0.768, &mut f);
     check(
         "scierc dev method overlap",
         r.types["method"].overlap.f1,
@@ -80,12 +81,13 @@ fn tdmsci_train_does_not_regress() {
     check(
         "tdmsci dataset exact",
         r.types["dataset"].exact.f1,
-        0.597,
+        0.602,
         &mut f,
     );
     // TASK is scored against `task` predictions since the task type was split from concept
-    // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality").
-    check("tdmsci task exact", r.types["task"].exact.f1, 0.529, &mut f);
+    // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality"); 0.529
+    // after quality7, 0.534 after quality8.
+    check("tdmsci task exact", r.types["task"].exact.f1, 0.534, &mut f);
     assert!(f.is_empty(), "{f:#?}");
 }
 
@@ -108,11 +110,11 @@ fn gsap_does_not_regress() {
     let mut f = Vec::new();
     check("gsap any exact", any.exact.f1, 0.335, &mut f);
     check("gsap any overlap", any.overlap.f1, 0.574, &mut f);
-    check("gsap task exact", r.types["task"].exact.f1, 0.468, &mut f);
+    check("gsap task exact", r.types["task"].exact.f1, 0.471, &mut f);
     check(
         "gsap dataset exact",
         r.types["dataset"].exact.f1,
-        0.561,
+        0.562,
         &mut f,
     );
     assert!(f.is_empty(), "{f:#?}");

@@ -555,6 +555,49 @@ fn acronyms_no_head_noun_types_are_methods() {
 }
 
 #[test]
+fn acronyms_typed_by_the_noun_that_introduces_them() {
+    // (text, long-form mention, type): an indefinite noun phrase right before the definition
+    // (joined by a comma, colon, dash, quote or "named / called") types it by its head, and
+    // so does a long form that starts with a head noun and "of" / "for".
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "We present a new dense video captioning dataset, Video Timeline Tags (ViTT), featuring videos.",
+            "Video Timeline Tags (ViTT)",
+            "dataset",
+        ),
+        (
+            "We present a new dataset, named Video-and-Language Event Prediction (VLEP), with examples.",
+            "Video-and-Language Event Prediction (VLEP)",
+            "dataset",
+        ),
+        (
+            "We present a new dataset “Video-to-Commonsense (V2C)” that contains videos.",
+            "Video-to-Commonsense (V2C)",
+            "dataset",
+        ),
+        (
+            "The advent of The Corpus of Linguistic Acceptability (CoLA) has earned attention.",
+            "Corpus of Linguistic Acceptability (CoLA)",
+            "dataset",
+        ),
+        (
+            "We introduce The Benchmark of Linguistic Minimal Pairs (BLiMP), a challenge set.",
+            "Benchmark of Linguistic Minimal Pairs (BLiMP)",
+            "dataset",
+        ),
+        // a definite phrase before a comma is a clause boundary, not an apposition
+        (
+            "On the WSJ dataset, Conditional Random Fields (CRF) do well.",
+            "Conditional Random Fields (CRF)",
+            "method",
+        ),
+    ];
+    for (text, long, ty) in table {
+        assert_has(&run(text), long, ty);
+    }
+}
+
+#[test]
 fn acronym_definitions() {
     // (text, short, long)
     let table: &[(&str, &str, &str)] = &[
@@ -868,6 +911,110 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
         "{:?}",
         x.mentions
     );
+}
+
+#[test]
+fn quality8_dataset_precision() {
+    // (text, mention that must be found as (text, type), dataset mentions that must not be
+    // found)
+    let table: &[RuleRow] = &[
+        // languages alone are no dataset (`stop_files`), but stay materials
+        (
+            "We use three datasets: English, Spanish and Hindi.",
+            ("English", "material"),
+            &["English", "Spanish", "Hindi"],
+        ),
+        // task acronyms alone are no dataset, and no name before a data head
+        (
+            "We evaluate on two RC datasets and the KBQA benchmark.",
+            ("", ""),
+            &["RC datasets", "KBQA", "KBQA benchmark"],
+        ),
+        (
+            "Results on the CWS and GEC datasets improve.",
+            ("", ""),
+            &["CWS", "GEC", "GEC datasets"],
+        ),
+        // kinds of data capitalised by habit are no names
+        (
+            "We collect Web data and non-English data for Big Data analytics.",
+            ("", ""),
+            &["Web data", "non-English data", "Big Data"],
+        ),
+        (
+            "Building a Large-Scale Annotated Corpus for Parallel Corpora mining.",
+            ("", ""),
+            &[
+                "Annotated Corpus",
+                "Large-Scale Annotated Corpus",
+                "Parallel Corpora",
+            ],
+        ),
+        // a name among them still makes a name
+        (
+            "We release the Dutch Web Corpus WebCorp and the ClueWeb Web collection.",
+            ("ClueWeb Web collection", "dataset"),
+            &[],
+        ),
+    ];
+    check_table(table, Some("dataset"));
+}
+
+#[test]
+fn quality8_spaced_dashes() {
+    // (text, mention that must be found as (text, type), mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // a word joined by spaced dashes is the stop word its unspaced form is
+        (
+            "We achieve state - of - the - art semantic role labeling results .",
+            ("semantic role labeling", "task"),
+            &["state - of - the - art semantic role labeling"],
+        ),
+        // a spaced dash does not join a word to a following article, except after "of"
+        (
+            "We use the Penn Treebank - the WSJ corpus .",
+            ("Penn Treebank", "dataset"),
+            &["Penn Treebank - the WSJ corpus"],
+        ),
+    ];
+    check_table(table, None);
+}
+
+#[test]
+fn quality8_task_precision() {
+    // (text, mention that must be found as (text, type), task mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // techniques and things from the task list are no tasks
+        (
+            "We avoid feature engineering and resolve referring expressions .",
+            ("", ""),
+            &["feature engineering", "referring expressions"],
+        ),
+        (
+            "We study referring expression generation .",
+            ("referring expression generation", "task"),
+            &[],
+        ),
+        // `through_terms`: a stop word inside a task name does not end the task phrase
+        (
+            "We do biomedical named entity recognition and cross-lingual open information extraction .",
+            ("biomedical named entity recognition", "task"),
+            &["named entity recognition"],
+        ),
+        // … but only for task phrases: "large" still ends a method phrase
+        (
+            "We study fine-tuning large language models .",
+            ("", ""),
+            &["fine-tuning large language models"],
+        ),
+        // "annotation" is no task head: an activity
+        (
+            "This requires manual annotation and corpus annotation .",
+            ("", ""),
+            &["manual annotation", "corpus annotation"],
+        ),
+    ];
+    check_table(table, Some("task"));
 }
 
 #[test]

@@ -492,6 +492,66 @@ fn type_by_head(rules: &RuleSet, words: &[String]) -> Option<usize> {
 /// Words that may stand between an acronym and the head noun that follows it.
 const FOLLOW_SKIP: &[&str] = &["a", "an", "the", "new", "novel", "simple", "unified"];
 
+/// Words that may name the new thing right before its long form: "a new dataset, named
+/// Video Timeline Tags (ViTT)", "a corpus called …".
+const NAMING_WORDS: &[&str] = &["named", "called", "dubbed", "coined", "entitled", "namely"];
+
+/// The head noun of an indefinite noun phrase that introduces the definition as its name:
+/// "a new dense video captioning dataset, Video Timeline Tags (ViTT)", "a new dataset
+/// “Video-to-Commonsense (V2C)”", "a benchmark called …". The phrase must start with "a",
+/// "an" or "new" at most five words before the head, so that a clause boundary ("on the WSJ
+/// dataset, Conditional Random Fields (CRF) …") does not count. Empty when there is none.
+fn introducing_head(text: &str, d: &acronym::Def) -> Vec<String> {
+    let start = d.long_span.0.min(d.short_span.0).min(text.len());
+    let mut from = start.saturating_sub(90);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..start];
+    // Only the current clause: after the last full stop, semicolon or parenthesis.
+    let before = match before.rfind(['.', ';', '(', ')']) {
+        Some(i) => &before[i + 1..],
+        None => before,
+    };
+    let mut words = lower_words(before);
+    if words
+        .last()
+        .is_some_and(|w| NAMING_WORDS.contains(&w.as_str()))
+    {
+        words.pop();
+    } else {
+        // Without a naming verb, only punctuation or a quote may join head and name.
+        let gap = before.trim_end();
+        let last = gap.chars().last();
+        let joined =
+            matches!(last, Some(',' | ':' | '–' | '—' | '“' | '"' | '‘')) || gap.ends_with(" -");
+        if !joined {
+            return Vec::new();
+        }
+    }
+    let Some(head) = words.last() else {
+        return Vec::new();
+    };
+    let n = words.len();
+    let starts =
+        (n.saturating_sub(6)..n - 1).any(|i| matches!(words[i].as_str(), "a" | "an" | "new"));
+    if starts {
+        vec![head.clone()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// A long form that starts with a head noun and "of" or "for" is named after that head:
+/// "Corpus of Linguistic Acceptability (CoLA)", "Benchmark of Linguistic Minimal Pairs".
+fn leading_head(long: &str) -> Vec<String> {
+    let words = lower_words(long);
+    match words.as_slice() {
+        [first, link, _, ..] if link == "of" || link == "for" => vec![first.clone()],
+        _ => Vec::new(),
+    }
+}
+
 /// Types an acronym: dictionary entry of the long form, else a head noun right after the
 /// definition ("(GAST) model", "(NEVIS'22), a benchmark"), else the long form's head noun,
 /// else the `acronym_default` type for proposed / other acronyms (an `any` type takes both).
@@ -537,8 +597,10 @@ fn acronym_type(
             .iter()
             .position(|i| i.acronym_default == Some(want))
     };
-    let by_head =
-        type_by_head(rules, &follow).or_else(|| type_by_head(rules, &lower_words(&d.head_text)));
+    let by_head = type_by_head(rules, &follow)
+        .or_else(|| type_by_head(rules, &introducing_head(text, d)))
+        .or_else(|| type_by_head(rules, &leading_head(&d.head_text)))
+        .or_else(|| type_by_head(rules, &lower_words(&d.head_text)));
     match by_head {
         // What a paper proposes is not typed as a mere topic ("… Meta Learning (RAML)").
         Some(t)

@@ -83,8 +83,14 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     i += 3;
                     continue;
                 }
-                // Spaced dash: "multi - document".
-                if i + 3 < n && &b[i..i + 3] == b" - " && is_w(i + 3) {
+                // Spaced dash: "multi - document"; not before an article unless after "of"
+                // ("state - of - the - art", but "Penn Treebank - the WSJ part").
+                if i + 3 < n
+                    && &b[i..i + 3] == b" - "
+                    && is_w(i + 3)
+                    && (!starts_article(&b[i + 3..])
+                        || text[last_part..i].eq_ignore_ascii_case("of"))
+                {
                     i += 3;
                     last_part = i;
                     continue;
@@ -108,6 +114,15 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             i += len;
         }
     }
+}
+
+/// Whether `b` starts with the word "the", "a" or "an" (any case).
+fn starts_article(b: &[u8]) -> bool {
+    let len = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    matches!(
+        b[..len].to_ascii_lowercase().as_slice(),
+        b"the" | b"a" | b"an"
+    )
 }
 
 /// Whether a lower-cased word is a stop word of the type (or ends like one). A possessive
@@ -198,6 +213,13 @@ pub(crate) fn find<'a>(
         return;
     }
     tokenize(text, toks);
+    // Dictionary terms of several words found in the field, as (end, type, start): a stop
+    // word inside one does not end a `through_terms` phrase of its type.
+    let terms: Vec<(usize, usize, usize)> = out
+        .iter()
+        .filter(|c| c.source == Source::Dict && text[c.start..c.end].contains(' '))
+        .map(|c| (c.end, c.type_idx, c.start))
+        .collect();
     let lower = text.to_ascii_lowercase();
     let word = |t: &Tok| &lower[t.start..t.end];
     for i in 0..toks.len() {
@@ -277,8 +299,30 @@ pub(crate) fn find<'a>(
                                 .any(char::is_uppercase)))
             };
             let mut j = i;
-            while j > 0 && (i - j + 1 + words_right) < p.max_words && takes(j - 1) {
-                j -= 1;
+            loop {
+                while j > 0 && (i - j + 1 + words_right) < p.max_words && takes(j - 1) {
+                    j -= 1;
+                }
+                // With `through_terms`, a stop word inside a dictionary term of the type that
+                // ends at the head does not end the phrase: "biomedical named entity
+                // recognition".
+                if !p.through_terms
+                    || j == 0
+                    || !toks[j - 1].word
+                    || (i - j + 1 + words_right) >= p.max_words
+                {
+                    break;
+                }
+                let before = toks[j - 1].start;
+                let term = terms
+                    .iter()
+                    .filter(|&&(e, ty, s)| e == t.end && ty == p.type_idx && s <= before)
+                    .map(|&(_, _, s)| s)
+                    .min();
+                let Some(s) = term else { break };
+                while j > 0 && toks[j - 1].start >= s {
+                    j -= 1;
+                }
             }
             while j < i && is_number(word(&toks[j])) {
                 j += 1;

@@ -104,6 +104,9 @@ pub struct PhraseRule {
     pub not_after: WordSet,
     /// A hyphened word whose last part is a head counts as the head ("re-identification").
     pub hyphen_heads: bool,
+    /// Whether a stop word inside a dictionary term of the type that ends at the head
+    /// leaves the phrase going ("biomedical named entity recognition").
+    pub through_terms: bool,
     /// A modifier must contain a capital or a digit.
     pub name: bool,
     /// No modifier may look like a name (the opposite of `name`).
@@ -440,6 +443,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 stop.insert(v);
             }
         }
+        read_word_files(dir, f, &e.stop_files, "stop phrase", &mut stop, ctx.diags);
         let mut stop_words = WordSet::default();
         parse_words(
             f,
@@ -456,6 +460,14 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             &mut stop_words,
             ctx.diags,
         );
+        // A hyphened stop word is a stop word with spaced dashes too, as the chunker joins
+        // tokenized text: "state - of - the - art" is "state-of-the-art".
+        let spaced: Vec<String> = stop_words
+            .iter()
+            .filter(|w| w.contains('-'))
+            .map(|w| w.replace('-', " - "))
+            .collect();
+        stop_words.extend(spaced);
         let mut stop_suffixes = Vec::new();
         for s in &e.stop_suffixes {
             let v = s.get_ref().trim().to_lowercase();
@@ -797,6 +809,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     coordinated: p.coordinated.as_ref().is_some_and(|b| *b.get_ref()),
                     not_after,
                     hyphen_heads: p.hyphen_heads.as_ref().is_some_and(|b| *b.get_ref()),
+                    through_terms: p.through_terms.as_ref().is_some_and(|b| *b.get_ref()),
                     name,
                     unnamed,
                     not_names,

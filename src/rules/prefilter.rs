@@ -57,6 +57,7 @@ fn pair_hash(w1: &[u8], w2: &[u8]) -> u64 {
 }
 
 /// Byte length of the run of word characters at the start of `s`.
+#[inline]
 fn word_len(s: &str) -> usize {
     let b = s.as_bytes();
     let mut i = 0;
@@ -77,6 +78,7 @@ fn word_len(s: &str) -> usize {
 }
 
 /// The next word of `s` after any non-word characters, if any.
+#[inline]
 fn next_word(s: &str) -> Option<&[u8]> {
     let mut i = 0;
     while i < s.len() {

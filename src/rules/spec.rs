@@ -31,6 +31,10 @@ pub struct RawEntity {
     pub stop_suffixes: Vec<Spanned<String>>,
     #[serde(default)]
     pub stop: Vec<Spanned<String>>,
+    /// Phrase list files (one per line, `#` comments) added to `stop`: "languages.txt" keeps
+    /// "English" from becoming a dataset in "datasets in English, Spanish and Hindi".
+    #[serde(default)]
+    pub stop_files: Vec<Spanned<String>>,
     /// Word list files (one word per line, `#` comments) added to `stop_words`.
     #[serde(default)]
     pub stop_words_files: Vec<Spanned<String>>,
@@ -77,6 +81,9 @@ pub struct RawPhrase {
     /// Whether a hyphened word ending in a head is that head too: "person re-identification",
     /// "single image super - resolution" (default false).
     pub hyphen_heads: Option<Spanned<bool>>,
+    /// A stop word inside a dictionary term of the type that ends at the head does not end
+    /// the phrase: "biomedical named entity recognition" (default false).
+    pub through_terms: Option<Spanned<bool>>,
     /// Whether plural heads count too (default true; "translations" are results, not a task).
     pub plural: Option<Spanned<bool>>,
     /// Whether a modifier must look like a name (a capital or a digit: "Europarl corpus").
