@@ -5,7 +5,8 @@
 #
 # Usage: bench/run.sh [--quick]        --quick: skip the 1,000,000-abstract corpus
 # Environment: DATA (default ../shared/data/arxiv_daily_cs/*.jsonl.gz), OUT (default
-# /tmp/paperkg-bench), N_BIG (default 1000000), THREADS (default: all cores).
+# /tmp/paperkg-bench), N_BIG (default 1000000), THREADS (default: all cores), REPEAT
+# (default 3: extra alternating FlashText / extract runs, reported with their median ratio).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,6 +75,37 @@ echo "| paperkg extract, 1 thread (read + extract + write) | $(wall extract1) | 
 echo "| paperkg extract, $THREADS threads | $(wall extractN) | $EN | $(awk -v b="$BYTES" -v s="$(wall extractN)" 'BEGIN{printf "%.1f", b/s/1e6}') | $(cpu extractN) | $(cpus extractN) | $CN | $(ratio "$EN" "$FT_RATE") | $(ratio "$CN" "$FT_CRATE") |"
 echo
 } | tee -a "$REPORT"
+
+# --- the same comparison repeated, alternating, against the machine's drift ---------------
+# One run of each can mislead on a shared virtual machine, whose speed drifts by 15-25 %
+# within an hour: FlashText and `extract` run REPEAT more times, one after the other, and
+# the ratio of the medians is reported next to each pair.
+REPEAT="${REPEAT:-3}"
+if [ "$REPEAT" -gt 0 ]; then
+  for i in $(seq 1 "$REPEAT"); do
+    python3 bench/peer_flashtext.py "$DATA" rules/dictionaries >"$OUT/flashtext_rep$i.json"
+    measure "extractN_rep$i" $BIN extract -q --threads "$THREADS" "$DATA" -o "$OUT/extracted.jsonl"
+  done
+  {
+  echo "Repeated side by side ($REPEAT times, alternating; abstracts/s):"
+  echo
+  echo "| run | FlashText, 1 core | paperkg extract, $THREADS threads | ratio |"
+  echo "|---:|---:|---:|---:|"
+  python3 - "$OUT" "$REPEAT" "$N" <<'PY'
+import json, statistics, sys
+out, rep, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+ft, pk = [], []
+for i in range(1, rep + 1):
+    f = json.load(open(f"{out}/flashtext_rep{i}.json"))["abstracts_per_s"]
+    w = float(open(f"{out}/extractN_rep{i}.fig").read().split()[0])
+    ft.append(f); pk.append(n / w)
+    print(f"| {i} | {f:,.0f} | {n / w:,.0f} | {n / w / f:.2f} |")
+mf, mp = statistics.median(ft), statistics.median(pk)
+print(f"| median | {mf:,.0f} | {mp:,.0f} | **{mp / mf:.2f}** |")
+PY
+  echo
+  } | tee -a "$REPORT"
+fi
 
 # --- end to end on the arXiv abstracts, thread-count determinism, build from parts ---------
 measure run_small $BIN run -q --timings --threads "$THREADS" "$DATA" -o "$OUT/run-small"
