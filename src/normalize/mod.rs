@@ -27,6 +27,15 @@ pub fn key(s: &str) -> String {
     if let Some(name) = strip_generic_head(s) {
         return key(name);
     }
+    if s.is_ascii() {
+        key_ascii(s)
+    } else {
+        key_words(s)
+    }
+}
+
+/// [`key`] without the generic-head step, for any text.
+fn key_words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut words = s
         .split(|c: char| !c.is_alphanumeric())
@@ -42,6 +51,32 @@ pub fn key(s: &str) -> String {
                 out.extend(c.to_lowercase());
             }
         }
+    }
+    out
+}
+
+/// [`key_words`] for ASCII text, byte by byte (the same result; most names are ASCII, and
+/// every mention's key is computed): the words are the runs of ASCII letters and digits,
+/// and only the last one goes through [`singular`].
+fn key_ascii(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && b[start - 1].is_ascii_alphanumeric() {
+        start -= 1;
+    }
+    let mut out = String::with_capacity(end);
+    out.extend(
+        b[..start]
+            .iter()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|&c| char::from(c.to_ascii_lowercase())),
+    );
+    if start < end {
+        out.push_str(&singular(&s[start..end]));
     }
     out
 }
@@ -96,7 +131,14 @@ fn surface(text: &str) -> &str {
 
 /// `s` with every run of whitespace as one space (no copy when it already is).
 fn one_line(s: String) -> String {
-    let clean = !s.contains(|c: char| c.is_whitespace() && c != ' ') && !s.contains("  ");
+    let b = s.as_bytes();
+    // ASCII whitespace other than a single space, byte by byte; other whitespace (no-break
+    // and typographic spaces) only exists in non-ASCII text.
+    let clean = b.iter().enumerate().all(|(i, &c)| match c {
+        b' ' => b.get(i + 1) != Some(&b' '),
+        b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => false,
+        _ => true,
+    }) && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '));
     if clean {
         s
     } else {
@@ -792,6 +834,55 @@ mod tests {
                 texts.into_iter().map(|(s, c)| (Box::from(s), c)).collect();
             assert_eq!(most_frequent(&canon, &texts).as_deref(), Some(want));
         }
+    }
+
+    /// Random ASCII strings over letters, digits and separators, from a fixed seed.
+    fn ascii_samples(n: usize) -> Vec<String> {
+        let alphabet = b"aAbsSeiIyYhHcxzZ019 -_.,'/()  \t\n";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let len = (x % 24) as usize;
+                (0..len)
+                    .map(|i| {
+                        let r = x.rotate_left(i as u32 * 5) ^ (i as u64 * 0x2545_f491);
+                        char::from(alphabet[(r % alphabet.len() as u64) as usize])
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ascii_fast_paths_agree_with_the_general_ones() {
+        let fixed = [
+            "Large Language Models",
+            "fine-tuning",
+            "LLMs",
+            "GPT-4V",
+            "analysis",
+            "  spaced  out ",
+            "CIFAR-100 dataset",
+            "approaches",
+            "",
+            "--",
+        ];
+        let samples = ascii_samples(50_000);
+        for s in fixed.iter().map(|s| s.to_string()).chain(samples) {
+            assert_eq!(key_ascii(&s), key_words(&s), "{s:?}");
+            let general =
+                if !s.contains(|c: char| c.is_whitespace() && c != ' ') && !s.contains("  ") {
+                    s.clone()
+                } else {
+                    s.split_whitespace().collect::<Vec<_>>().join(" ")
+                };
+            assert_eq!(one_line(s.clone()), general, "{s:?}");
+        }
+        // Non-ASCII whitespace still counts.
+        assert_eq!(one_line("a\u{a0}b".to_string()), "a b");
     }
 
     #[test]
