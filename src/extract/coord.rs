@@ -74,7 +74,7 @@ pub(crate) fn after(text: &str, end: usize) -> Option<(usize, usize)> {
     {
         return None;
     }
-    is_name(&text[s..e].replace(" - ", "-")).then_some((s, e))
+    is_name(&unspaced(&text[s..e])).then_some((s, e))
 }
 
 /// The name-shaped word right before a coordination that precedes byte `start`.
@@ -114,7 +114,17 @@ pub(crate) fn before(text: &str, start: usize) -> Option<(usize, usize)> {
     {
         return None;
     }
-    is_name(&text[s..e].replace(" - ", "-")).then_some((s, e))
+    is_name(&unspaced(&text[s..e])).then_some((s, e))
+}
+
+/// `s` with spaced hyphens closed up ("Market - 1501" → "Market-1501"), copied only when
+/// it has one.
+fn unspaced(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(" - ") {
+        std::borrow::Cow::Owned(s.replace(" - ", "-"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 #[cfg(test)]

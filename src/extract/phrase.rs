@@ -119,10 +119,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
 /// Whether `b` starts with the word "the", "a" or "an" (any case).
 fn starts_article(b: &[u8]) -> bool {
     let len = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-    matches!(
-        b[..len].to_ascii_lowercase().as_slice(),
-        b"the" | b"a" | b"an"
-    )
+    [&b"the"[..], b"a", b"an"]
+        .iter()
+        .any(|a| b[..len].eq_ignore_ascii_case(a))
 }
 
 /// Whether a lower-cased word is a stop word of the type (or ends like one). A possessive
