@@ -9,6 +9,7 @@
 use super::is_word_char;
 use crate::extract::Field;
 use crate::rules::RuleSet;
+use crate::util::byte_class;
 
 /// One acronym definition found in a field; spans are byte ranges into the field's text.
 #[derive(Debug, Clone)]
@@ -622,44 +623,58 @@ const LOOSE_STOP: &[&str] = &[
 /// least two capitals), counted in the same pass.
 fn word_spans(text: &str, shorts: &mut Vec<usize>) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut words = Vec::with_capacity(bytes.len() / 5);
-    let mut start = None;
-    let (mut caps, mut ascii) = (0u32, true);
-    let mut i = 0;
-    while i < bytes.len() {
+    let n = bytes.len();
+    let mut words = Vec::with_capacity(n / 5);
+    // Length of the letter or digit at `i` (0 when it is none).
+    let alnum_len = |i: usize| -> usize {
         let b = bytes[i];
-        let (word, joiner, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric(), b == b'-' || b == b'\'', 1)
+        if b < 0x80 {
+            usize::from(byte_class::alnum(b))
         } else {
             let c = text[i..].chars().next().expect("char boundary");
-            (c.is_alphanumeric(), false, c.len_utf8())
-        };
-        let inside = word || (start.is_some() && joiner);
-        match (inside, start) {
-            (true, None) => {
-                start = Some(i);
-                (caps, ascii) = (0, true);
+            if c.is_alphanumeric() {
+                c.len_utf8()
+            } else {
+                0
             }
-            (false, Some(s)) => {
-                if ascii && caps >= 2 {
-                    shorts.push(words.len());
+        }
+    };
+    let mut i = 0;
+    while i < n {
+        // Skip to the next letter or digit: a word never starts with a joiner.
+        if bytes[i] < 0x80 {
+            if !byte_class::alnum(bytes[i]) {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        let s = i;
+        let (mut caps, mut ascii) = (0u32, true);
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 && (byte_class::alnum(b) || b == b'-' || b == b'\'') {
+                caps += u32::from(b.is_ascii_uppercase());
+                i += 1;
+                continue;
+            }
+            match alnum_len(i) {
+                0 => break,
+                len => {
+                    ascii = false;
+                    i += len;
                 }
-                words.push((s, i));
-                start = None;
             }
-            _ => {}
         }
-        if inside {
-            caps += u32::from(b.is_ascii_uppercase());
-            ascii &= b < 0x80;
-        }
-        i += len;
-    }
-    if let Some(s) = start {
         if ascii && caps >= 2 {
             shorts.push(words.len());
         }
-        words.push((s, text.len()));
+        words.push((s, i));
     }
     words
 }

@@ -2,6 +2,7 @@
 
 use super::{is_word_char, Cand, Source};
 use crate::rules::RuleSet;
+use crate::util::byte_class;
 use aho_corasick::{Anchored, Input};
 
 /// The end of the accepted match, allowing a plural `s` after a term ending in a letter.
@@ -115,6 +116,10 @@ pub(crate) fn find<'a>(rules: &'a RuleSet, text: &'a str, out: &mut Vec<Cand<'a>
     let mut next_allowed = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if byte_class::TABLE[usize::from(bytes[i])] & byte_class::SPACE != 0 {
+            i += 1;
+            continue;
+        }
         let start = i;
         // A run of word characters (a term may start at its first), or one other character
         // (a term may start at punctuation, never at whitespace).
@@ -122,6 +127,10 @@ pub(crate) fn find<'a>(rules: &'a RuleSet, text: &'a str, out: &mut Vec<Cand<'a>
         let may_start = if is_word_char(c) {
             i += len;
             while i < bytes.len() {
+                if byte_class::word(bytes[i]) {
+                    i += 1;
+                    continue;
+                }
                 let (c, len) = char_at(text, i);
                 if !is_word_char(c) {
                     break;

@@ -162,18 +162,18 @@ pub(crate) fn find<'r>(
     for &i in &rules.untriggered {
         active[i as usize].push((0, text.len()));
     }
-    if let Some(ac) = &rules.trigger_ac {
-        for m in ac.find_overlapping_iter(text) {
-            let ws = floor_char(text, m.start().saturating_sub(WINDOW));
-            let we = ceil_char(text, (m.end() + WINDOW).min(text.len()));
-            for &p in &rules.trigger_map[m.pattern().as_usize()] {
+    if let Some(triggers) = &rules.trigger_ac {
+        triggers.for_each(text.as_bytes(), |trigger, start, end| {
+            let ws = floor_char(text, start.saturating_sub(WINDOW));
+            let we = ceil_char(text, (end + WINDOW).min(text.len()));
+            for &p in &rules.trigger_map[trigger] {
                 let w = &mut active[p as usize];
                 match w.last_mut() {
                     Some(last) if last.1 >= ws => last.1 = last.1.max(we),
                     _ => w.push((ws, we)),
                 }
             }
-        }
+        });
     }
     let mut items = Vec::new();
     for (pi, p) in rules.patterns.iter().enumerate() {

@@ -14,6 +14,7 @@
 use super::{Cand, Source};
 use crate::extract::Field;
 use crate::rules::{PhraseRule, RuleSet, TypeInfo};
+use crate::util::byte_class;
 
 /// A token of the field: a word or one punctuation character; byte offsets.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +39,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     let wlen = |i: usize| -> usize {
         let c = b[i];
         if c < 0x80 {
-            usize::from(c.is_ascii_alphanumeric())
+            usize::from(byte_class::alnum(c))
         } else {
             match text[i..].chars().next() {
                 Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
@@ -49,8 +50,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     let is_w = |i: usize| wlen(i) > 0;
     let mut i = 0;
     while i < n {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
+        if byte_class::TABLE[usize::from(b[i])] & byte_class::SPACE != 0 {
             i += 1;
             continue;
         }
@@ -60,7 +60,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             loop {
                 while i < n {
                     // ASCII letters and digits in a tight loop; other characters one by one.
-                    if b[i].is_ascii_alphanumeric() {
+                    if byte_class::alnum(b[i]) {
                         i += 1;
                         continue;
                     }

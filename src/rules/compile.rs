@@ -4,6 +4,7 @@
 //! all the problems of all files.
 
 use super::spec::{line_of, RawFile};
+use super::triggers::Triggers;
 use super::{Diagnostic, EntityType, RuleSet, ACRONYM_RULES};
 use crate::extract::Role;
 use crate::hash::{FastMap, FastSet};
@@ -894,17 +895,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     let untriggered = (0..patterns.len() as u32)
         .filter(|i| !triggered.contains(i))
         .collect();
-    let trigger_ac = if trigger_words.is_empty() {
-        None
-    } else {
-        Some(
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .build(&trigger_words)
-                .expect("trigger automaton"),
-        )
-    };
+    let trigger_ac = (!trigger_words.is_empty()).then(|| Triggers::new(&trigger_words));
 
     let _ = line_of;
     let mut phrase_heads = HeadIndex::default();

@@ -53,6 +53,7 @@ pub enum RulesError {
 pub(crate) mod compile;
 mod prefilter;
 pub mod spec;
+pub(crate) mod triggers;
 
 pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, PhraseRule, TypeInfo};
 pub(crate) use prefilter::Prefilter;
@@ -87,7 +88,8 @@ pub struct RuleSet {
     /// Every phrase head and its plural forms → (index into `phrases`, whether the form is
     /// a plural): one lookup per word finds all rules a word is a head of.
     pub(crate) phrase_heads: compile::HeadIndex,
-    pub(crate) trigger_ac: Option<aho_corasick::AhoCorasick>,
+    /// The patterns' trigger words, all found in one pass over a field.
+    pub(crate) trigger_ac: Option<triggers::Triggers>,
     /// For each trigger word, the patterns it enables.
     pub(crate) trigger_map: Vec<Vec<u32>>,
     /// Patterns without triggers: always run.

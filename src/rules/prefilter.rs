@@ -6,7 +6,7 @@
 //! almost every position with a hash or two instead of a walk through the automaton. The
 //! test never rejects a position where a term starts; it only lets a few through in vain.
 
-use crate::util::is_word_char;
+use crate::util::{byte_class, is_word_char};
 
 /// Bits in each word set: 2^20 bits (128 KiB); ~10k entries fill about 1 % of it.
 const BITS: u32 = 20;
@@ -63,7 +63,7 @@ fn word_len(s: &str) -> usize {
     let mut i = 0;
     while i < b.len() {
         if b[i] < 0x80 {
-            if !(b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            if !byte_class::word(b[i]) {
                 break;
             }
             i += 1;
