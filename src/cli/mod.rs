@@ -1386,8 +1386,8 @@ fn cmd_extract(a: ExtractArgs) -> Result<i32> {
     let rules = load_rules(&a.input.rules)?;
     // Each extraction is serialized on the workers; the writer only copies bytes.
     let to_line = |ex: Extraction| -> Result<Vec<u8>> {
-        let mut line = serde_json::to_vec(&ex)?;
-        line.push(b'\n');
+        let mut line = Vec::with_capacity(4096);
+        ex.write_json_line(&mut line);
         Ok(line)
     };
     let stats = match &a.output {

@@ -160,7 +160,7 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
             r.field(pid(m.paper));
             r.field(eid(m.entity));
             r.num(m.count);
-            r.field(m.role.map(role_name).unwrap_or_default());
+            r.field(m.role.map(crate::extract::Role::as_str).unwrap_or_default());
             r.field("MENTIONS");
         },
     )?;
@@ -214,14 +214,6 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
 }
 
 /// The role as written in the extraction contract ("proposed", "used", "evaluated-on").
-fn role_name(r: crate::extract::Role) -> &'static str {
-    use crate::extract::Role;
-    match r {
-        Role::Proposed => "proposed",
-        Role::Used => "used",
-        Role::EvaluatedOn => "evaluated-on",
-    }
-}
 
 fn import_script() -> String {
     let mut s = String::from(

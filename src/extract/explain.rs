@@ -11,12 +11,7 @@ use std::fmt::Write;
 const COLOURS: [&str; 6] = ["1;33", "1;32", "1;36", "1;35", "1;34", "1;31"];
 
 fn role_name(r: Option<Role>) -> &'static str {
-    match r {
-        Some(Role::Proposed) => "proposed",
-        Some(Role::Used) => "used",
-        Some(Role::EvaluatedOn) => "evaluated-on",
-        None => "",
-    }
+    r.map_or("", Role::as_str)
 }
 
 /// Marks the mentions of one field in its text: `[SPP]{method:acronym.use}` in plain mode,
