@@ -1050,6 +1050,14 @@ fn quality9_task_boundaries() {
             &["QA"],
         ),
         ("Results on ODQA .", ("ODQA", "task"), &[]),
+        // … "single" before the head alone is an amount
+        ("The model makes a single prediction .", ("", ""), &["single prediction"]),
+        // new task head "typing"
+        (
+            "We study fine-grained entity typing .",
+            ("fine-grained entity typing", "task"),
+            &[],
+        ),
     ];
     check_table(table, Some("task"));
     let x = run("We use a single model for robust text classification .");
