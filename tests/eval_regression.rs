@@ -86,8 +86,8 @@ fn tdmsci_train_does_not_regress() {
     );
     // TASK is scored against `task` predictions since the task type was split from concept
     // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality"); 0.529
-    // after quality7, 0.534 after quality8.
-    check("tdmsci task exact", r.types["task"].exact.f1, 0.534, &mut f);
+    // after quality7, 0.534 after quality8, 0.535 after quality9.
+    check("tdmsci task exact", r.types["task"].exact.f1, 0.535, &mut f);
     assert!(f.is_empty(), "{f:#?}");
 }
 
@@ -108,9 +108,9 @@ fn gsap_does_not_regress() {
     };
     let any = r.any.unwrap();
     let mut f = Vec::new();
-    check("gsap any exact", any.exact.f1, 0.335, &mut f);
-    check("gsap any overlap", any.overlap.f1, 0.574, &mut f);
-    check("gsap task exact", r.types["task"].exact.f1, 0.471, &mut f);
+    check("gsap any exact", any.exact.f1, 0.337, &mut f);
+    check("gsap any overlap", any.overlap.f1, 0.575, &mut f);
+    check("gsap task exact", r.types["task"].exact.f1, 0.484, &mut f);
     check(
         "gsap dataset exact",
         r.types["dataset"].exact.f1,

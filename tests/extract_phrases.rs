@@ -1018,6 +1018,70 @@ fn quality8_task_precision() {
 }
 
 #[test]
+fn quality9_task_boundaries() {
+    // (text, mention that must be found as (text, type), task mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // `not_stop_words`: size and scope words stay inside task names
+        (
+            "We address single image super-resolution .",
+            ("single image super-resolution", "task"),
+            &["image super-resolution"],
+        ),
+        (
+            "Results on low resource machine translation are weak .",
+            ("low resource machine translation", "task"),
+            &["resource machine translation", "machine translation"],
+        ),
+        (
+            "We build large vocabulary speech recognition systems and study generic language understanding .",
+            ("generic language understanding", "task"),
+            &["language understanding"],
+        ),
+        // … but are still stop words for the other types, and "robust" stays one for tasks
+        (
+            "We use a single model for robust text classification .",
+            ("text classification", "task"),
+            &["robust text classification", "single model"],
+        ),
+        // task acronyms used alone; not "QA", mostly a modifier ("QA datasets")
+        (
+            "We evaluate MRC , ODQA and CBQA systems on QA datasets .",
+            ("MRC", "task"),
+            &["QA"],
+        ),
+        ("Results on ODQA .", ("ODQA", "task"), &[]),
+        // … "single" before the head alone is an amount
+        ("The model makes a single prediction .", ("", ""), &["single prediction"]),
+        // new task head "typing"
+        (
+            "We study fine-grained entity typing .",
+            ("fine-grained entity typing", "task"),
+            &[],
+        ),
+    ];
+    check_table(table, Some("task"));
+    let x = run("We use a single model for robust text classification .");
+    assert!(
+        !x.mentions.iter().any(|m| m.text == "single model"),
+        "{:?}",
+        x.mentions
+    );
+}
+
+#[test]
+fn not_stop_words_are_validated() {
+    let msgs = diagnostics_of(
+        "[entity]\ntype = \"t\"\nnot_stop_words = [\"two words\"]\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"corpus\"]\n",
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("t.toml:3")
+                && m.contains("not_stop_words entries must be single words")),
+        "{msgs:?}"
+    );
+}
+
+#[test]
 fn dataset_names_versions_and_contexts() {
     // (text, mention that must be found as (text, type), mentions that must not be found)
     let table: &[RuleRow] = &[

@@ -461,6 +461,15 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             &mut stop_words,
             ctx.diags,
         );
+        let mut kept = WordSet::default();
+        parse_words(
+            f,
+            &e.not_stop_words,
+            "not_stop_words entries",
+            &mut kept,
+            ctx.diags,
+        );
+        stop_words.retain(|w| !kept.contains(w));
         // A hyphened stop word is a stop word with spaced dashes too, as the chunker joins
         // tokenized text: "state - of - the - art" is "state-of-the-art".
         let spaced: Vec<String> = stop_words

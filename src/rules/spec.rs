@@ -38,6 +38,10 @@ pub struct RawEntity {
     /// Word list files (one word per line, `#` comments) added to `stop_words`.
     #[serde(default)]
     pub stop_words_files: Vec<Spanned<String>>,
+    /// Words taken out of this type's stop words after `stop_words` and `stop_words_files`
+    /// are read: a shared list stops "single", but "single image super-resolution" is a task.
+    #[serde(default)]
+    pub not_stop_words: Vec<Spanned<String>>,
     /// Broad research fields of this type ("machine learning"): still entities, but
     /// `related` ranks them below specific ones.
     #[serde(default)]
