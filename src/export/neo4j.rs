@@ -213,8 +213,6 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
     write_atomic(&cy, |w| w.write_all(cypher.as_bytes())).map_err(io_err(&cy))
 }
 
-/// The role as written in the extraction contract ("proposed", "used", "evaluated-on").
-
 fn import_script() -> String {
     let mut s = String::from(
         "#!/bin/sh\n\
