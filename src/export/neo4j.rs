@@ -156,16 +156,6 @@ fn write_csv<T: Sync>(
 /// Writes the Neo4j import folder `dir` (created if needed).
 pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    write_csv(
-        &dir.join("papers.csv"),
-        &["paperId:ID(Paper)", "title", ":LABEL"],
-        &g.papers,
-        |r, p| {
-            r.field(&p.id);
-            r.field(&p.title);
-            r.field("Paper");
-        },
-    )?;
     let labels: std::collections::HashMap<&str, String> = g
         .entities
         .iter()
@@ -174,90 +164,118 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
         .into_iter()
         .map(|t| (t, format!("Entity;{}", g.type_style(t).label)))
         .collect();
-    write_csv(
-        &dir.join("entities.csv"),
-        &[
-            "entityId:ID(Entity)",
-            "name",
-            "type",
-            "aliases:string[]",
-            "papers:int",
-            "mentions:int",
-            "idf:float",
-            "pagerank:float",
-            "community:int",
-            ":LABEL",
-        ],
-        &g.entities,
-        |r, e| {
-            r.field(&e.id);
-            r.field(&e.name);
-            r.field(&e.etype);
-            r.array(e.aliases.iter().map(String::as_str));
-            r.num(e.papers);
-            r.num(e.mentions);
-            r.num(e.idf);
-            r.num(e.pagerank);
-            r.num(e.community);
-            r.field(&labels[e.etype.as_str()]);
-        },
-    )?;
     let pid = |i: u32| g.papers[i as usize].id.as_str();
     let eid = |i: u32| g.entities[i as usize].id.as_str();
-    write_csv(
-        &dir.join("mentions.csv"),
-        &[
-            ":START_ID(Paper)",
-            ":END_ID(Entity)",
-            "count:int",
-            "role",
-            ":TYPE",
-        ],
-        &g.mentions,
-        |r, m| {
-            r.field(pid(m.paper));
-            r.field(eid(m.entity));
-            r.num(m.count);
-            r.field(m.role.map(role_name).unwrap_or_default());
-            r.field("MENTIONS");
-        },
-    )?;
-    write_csv(
-        &dir.join("paper_links.csv"),
-        &[
-            ":START_ID(Paper)",
-            ":END_ID(Paper)",
-            "weight:float",
-            "shared:string[]",
-            ":TYPE",
-        ],
-        &g.paper_links,
-        |r, l| {
-            r.field(pid(l.a));
-            r.field(pid(l.b));
-            r.num(l.weight);
-            r.array(l.shared.iter().map(|&e| eid(e)));
-            r.field("SHARES_ENTITIES");
-        },
-    )?;
-    write_csv(
-        &dir.join("cooccurrences.csv"),
-        &[
-            ":START_ID(Entity)",
-            ":END_ID(Entity)",
-            "papers:int",
-            "npmi:float",
-            ":TYPE",
-        ],
-        &g.cooccurrences,
-        |r, c| {
-            r.field(eid(c.a));
-            r.field(eid(c.b));
-            r.num(c.papers);
-            r.num(c.npmi);
-            r.field("CO_OCCURS_WITH");
-        },
-    )?;
+    // The five files are written at the same time: while one waits for the disk (each
+    // file is synced before it is renamed into place), the others are formatted.
+    type Job<'a> = Box<dyn FnOnce() -> Result<(), ExportError> + Send + 'a>;
+    let jobs: Vec<Job> = vec![
+        Box::new(|| {
+            write_csv(
+                &dir.join("papers.csv"),
+                &["paperId:ID(Paper)", "title", ":LABEL"],
+                &g.papers,
+                |r, p| {
+                    r.field(&p.id);
+                    r.field(&p.title);
+                    r.field("Paper");
+                },
+            )
+        }),
+        Box::new(|| {
+            write_csv(
+                &dir.join("entities.csv"),
+                &[
+                    "entityId:ID(Entity)",
+                    "name",
+                    "type",
+                    "aliases:string[]",
+                    "papers:int",
+                    "mentions:int",
+                    "idf:float",
+                    "pagerank:float",
+                    "community:int",
+                    ":LABEL",
+                ],
+                &g.entities,
+                |r, e| {
+                    r.field(&e.id);
+                    r.field(&e.name);
+                    r.field(&e.etype);
+                    r.array(e.aliases.iter().map(String::as_str));
+                    r.num(e.papers);
+                    r.num(e.mentions);
+                    r.num(e.idf);
+                    r.num(e.pagerank);
+                    r.num(e.community);
+                    r.field(&labels[e.etype.as_str()]);
+                },
+            )
+        }),
+        Box::new(|| {
+            write_csv(
+                &dir.join("mentions.csv"),
+                &[
+                    ":START_ID(Paper)",
+                    ":END_ID(Entity)",
+                    "count:int",
+                    "role",
+                    ":TYPE",
+                ],
+                &g.mentions,
+                |r, m| {
+                    r.field(pid(m.paper));
+                    r.field(eid(m.entity));
+                    r.num(m.count);
+                    r.field(m.role.map(role_name).unwrap_or_default());
+                    r.field("MENTIONS");
+                },
+            )
+        }),
+        Box::new(|| {
+            write_csv(
+                &dir.join("paper_links.csv"),
+                &[
+                    ":START_ID(Paper)",
+                    ":END_ID(Paper)",
+                    "weight:float",
+                    "shared:string[]",
+                    ":TYPE",
+                ],
+                &g.paper_links,
+                |r, l| {
+                    r.field(pid(l.a));
+                    r.field(pid(l.b));
+                    r.num(l.weight);
+                    r.array(l.shared.iter().map(|&e| eid(e)));
+                    r.field("SHARES_ENTITIES");
+                },
+            )
+        }),
+        Box::new(|| {
+            write_csv(
+                &dir.join("cooccurrences.csv"),
+                &[
+                    ":START_ID(Entity)",
+                    ":END_ID(Entity)",
+                    "papers:int",
+                    "npmi:float",
+                    ":TYPE",
+                ],
+                &g.cooccurrences,
+                |r, c| {
+                    r.field(eid(c.a));
+                    r.field(eid(c.b));
+                    r.num(c.papers);
+                    r.num(c.npmi);
+                    r.field("CO_OCCURS_WITH");
+                },
+            )
+        }),
+    ];
+    use rayon::prelude::*;
+    let results: Vec<Result<(), ExportError>> = jobs.into_par_iter().map(|job| job()).collect();
+    results.into_iter().collect::<Result<(), ExportError>>()?;
     let script = import_script();
     let sh = dir.join("import.sh");
     write_atomic(&sh, |w| w.write_all(script.as_bytes())).map_err(io_err(&sh))?;
