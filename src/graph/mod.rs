@@ -434,6 +434,41 @@ impl<T: Copy + Default> Scratch<T> {
     }
 }
 
+/// A per-thread array of sums indexed by node, for sums of positive terms only: a slot is
+/// in use exactly when its sum is not zero, so no separate "in use" array has to be read
+/// and written next to the sums (one cache miss per term instead of two). The slots used
+/// are listed in order of first use, so clearing costs only what was used.
+struct PositiveSums {
+    values: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl PositiveSums {
+    fn new(n: usize) -> Self {
+        PositiveSums {
+            values: vec![0.0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds `w` (which must be positive) to slot `i`.
+    fn add(&mut self, i: u32, w: f64) {
+        debug_assert!(w > 0.0);
+        let v = &mut self.values[i as usize];
+        if *v == 0.0 {
+            self.touched.push(i);
+        }
+        *v += w;
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.touched {
+            self.values[i as usize] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
+
 /// Paper–paper links: each paper's `top_k` strongest neighbours by summed IDF of the
 /// entities they share, over entities in at most `link_max_df` papers.
 ///
@@ -445,32 +480,35 @@ impl<T: Copy + Default> Scratch<T> {
 /// link from either side would be, so each link's weight does not depend on the side.
 fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -> Vec<PaperLink> {
     let max_df = opts.link_max_df as usize;
-    let links_of = |p: usize| postings.row(p).len();
-    let linking = |e: u32| (2..=max_df).contains(&links_of(e as usize));
+    // Per entity, looked up once instead of through the postings offsets at every use.
+    let linking_flags: Vec<bool> = (0..postings.len())
+        .map(|e| (2..=max_df).contains(&postings.row(e).len()))
+        .collect();
+    let linking = |e: u32| linking_flags[e as usize];
+    // An entity with an IDF of 0 (in every paper) adds nothing to any weight: it is left
+    // out of the sums (adding +0.0 changes no sum), which keeps every added weight
+    // positive, as [`PositiveSums`] needs. It still counts among the shared entities.
+    let adds_weight = |e: u32| linking(e) && idf[e as usize] > 0.0;
     let n_papers = papers.len();
     let by_strength = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     let per_paper: Vec<Vec<(u32, f64)>> = (0..n_papers)
         .into_par_iter()
         .map_init(
-            || (Scratch::<f64>::new(n_papers), Vec::new()),
+            || (PositiveSums::new(n_papers), Vec::new()),
             |(acc, cands), p| {
                 for &e in papers.row(p) {
-                    if !linking(e) {
+                    if !adds_weight(e) {
                         continue;
                     }
+                    let w = idf[e as usize];
                     for &q in postings.row(e as usize) {
                         if q as usize != p {
-                            *acc.slot(q) += idf[e as usize];
+                            acc.add(q, w);
                         }
                     }
                 }
                 cands.clear();
-                cands.extend(
-                    acc.touched
-                        .iter()
-                        .map(|&q| (q, acc.values[q as usize]))
-                        .filter(|&(_, w)| w > 0.0),
-                );
+                cands.extend(acc.touched.iter().map(|&q| (q, acc.values[q as usize])));
                 acc.clear();
                 // The k strongest (a total order: weight, then paper index) without
                 // sorting every candidate; only they are kept, in an exact-size list.
@@ -670,48 +708,51 @@ pub fn page_rank_edges(
 /// positive associations pull), in a fixed node order with ties to the smallest label so
 /// the result is deterministic. Communities are numbered by size, largest first.
 fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
-    let mut adj: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
-    for c in edges {
-        if c.npmi > 0.0 {
-            let w = c.npmi * f64::from(c.papers);
-            adj[c.a as usize].push((c.b, w));
-            adj[c.b as usize].push((c.a, w));
-        }
+    // Neighbours with their weights, per node in edge order (compressed rows).
+    let pulls = |c: &&CoOccurrence| c.npmi > 0.0;
+    let mut offsets = vec![0usize; n + 1];
+    for c in edges.iter().filter(pulls) {
+        offsets[c.a as usize + 1] += 1;
+        offsets[c.b as usize + 1] += 1;
     }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut adj = vec![(0u32, 0f64); offsets[n]];
+    for c in edges.iter().filter(pulls) {
+        let w = c.npmi * f64::from(c.papers);
+        adj[fill[c.a as usize]] = (c.b, w);
+        fill[c.a as usize] += 1;
+        adj[fill[c.b as usize]] = (c.a, w);
+        fill[c.b as usize] += 1;
+    }
+    drop(fill);
     let mut label: Vec<u32> = (0..n as u32).collect();
-    let mut scores: FastMap<u32, f64> = FastMap::default();
-    // Most entities have few neighbours: their label weights are summed in a small list
-    // (same order of additions as the map, so the same sums), the rest in the map.
-    let mut small: Vec<(u32, f64)> = Vec::new();
+    // The weight per neighbouring label, summed in neighbour order. Every weight is
+    // positive (a positive NPMI, rounded to six decimals, times a paper count), so the sums
+    // fit [`PositiveSums`].
+    let mut scores = PositiveSums::new(n);
     let heaviest = |a: &(u32, f64), b: &(u32, f64)| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0));
     for _ in 0..20 {
         let mut changed = false;
         for v in 0..n {
-            if adj[v].is_empty() {
+            let neighbours = &adj[offsets[v]..offsets[v + 1]];
+            if neighbours.is_empty() {
                 continue;
             }
-            let best = if adj[v].len() <= 32 {
-                small.clear();
-                for &(u, w) in &adj[v] {
-                    let l = label[u as usize];
-                    match small.iter_mut().find(|e| e.0 == l) {
-                        Some(e) => e.1 += w,
-                        None => small.push((l, w)),
-                    }
-                }
-                small.iter().copied().max_by(heaviest).map(|(l, _)| l)
-            } else {
-                scores.clear();
-                for &(u, w) in &adj[v] {
-                    *scores.entry(label[u as usize]).or_insert(0.0) += w;
-                }
-                scores
-                    .iter()
-                    .map(|(&l, &w)| (l, w))
-                    .max_by(heaviest)
-                    .map(|(l, _)| l)
+            for &(u, w) in neighbours {
+                scores.add(label[u as usize], w);
             }
-            .unwrap_or(label[v]);
+            // A total order (weight, then the smaller label), so the order the labels are
+            // visited in does not matter.
+            let best = scores
+                .touched
+                .iter()
+                .map(|&l| (l, scores.values[l as usize]))
+                .max_by(heaviest)
+                .map_or(label[v], |(l, _)| l);
+            scores.clear();
             if best != label[v] {
                 label[v] = best;
                 changed = true;
