@@ -33,6 +33,8 @@ pub(crate) struct Tok {
 /// ("multi - document summarization").
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     out.clear();
+    // About one token per five bytes of English text: grow once, not at every doubling.
+    out.reserve(text.len() / 4);
     let b = text.as_bytes();
     let n = b.len();
     // Length of the word character at `i`, or 0 when it is not one.
