@@ -948,6 +948,16 @@ fn spelled_run(
         if win[n - 1].1 < sentence_start {
             return None;
         }
+        // The initials first: they rule out nearly every window, and cost least.
+        let spells = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
+            text[x..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
+        });
+        if !spells {
+            continue;
+        }
         let all_plain = (i..i + n).all(|j| *plain[j].get_or_insert_with(|| is_plain(words[j])));
         if !all_plain || text[win[0].0..win[n - 1].1].contains([',', ':', '(', ')', '.', ';']) {
             continue;
@@ -970,16 +980,7 @@ fn spelled_run(
                     lower_at(text.len() - r.len())
                 })
             });
-        if joined {
-            continue;
-        }
-        let ok = win.iter().zip(key.chars()).all(|(&(x, _), k)| {
-            text[x..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.to_lowercase().eq(std::iter::once(k)))
-        });
-        if ok {
+        if !joined {
             return Some((win[0].0, win[n - 1].1));
         }
     }

@@ -131,6 +131,19 @@ impl Extraction {
     }
 }
 
+/// The bytes a JSON string must escape: control characters, `"` and `\\`.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// Appends `s` as a JSON string, escaped as `serde_json` escapes it: `"`, `\\`, the short
 /// escapes for backspace, tab, newline, form feed and carriage return, `\u00xx` for the
 /// other control characters; everything else as it is.
@@ -139,6 +152,9 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     let mut from = 0;
     for (i, &c) in b.iter().enumerate() {
+        if !NEEDS_ESCAPE[usize::from(c)] {
+            continue;
+        }
         let esc: &[u8] = match c {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",

@@ -171,8 +171,10 @@ impl Prefilter {
         let Some(w2) = next_word(&text[i + n..]) else {
             return false;
         };
-        self.pairs.contains(pair_hash(w1, w2))
-            || unplural(w2).is_some_and(|w| self.pairs.contains(pair_hash(w1, w)))
+        // `pair_hash(w1, …)`, with the hash of `w1` and the separator computed once.
+        let h1s = hash(h1, b" ");
+        self.pairs.contains(hash(h1s, w2))
+            || unplural(w2).is_some_and(|w| self.pairs.contains(hash(h1s, w)))
     }
 
     /// Whether some term may start with the punctuation byte `b`.
