@@ -38,18 +38,24 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     let b = text.as_bytes();
     let n = b.len();
     // Length of the word character at `i`, or 0 when it is not one.
-    let wlen = |i: usize| -> usize {
-        let c = b[i];
+    #[inline(always)]
+    fn char_len(text: &str, i: usize) -> usize {
+        let c = text.as_bytes()[i];
         if c < 0x80 {
             usize::from(byte_class::alnum(c))
         } else {
-            match text[i..].chars().next() {
-                Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
-                _ => 0,
-            }
+            non_ascii_len(text, i)
         }
-    };
-    let is_w = |i: usize| wlen(i) > 0;
+    }
+    #[inline(never)]
+    fn non_ascii_len(text: &str, i: usize) -> usize {
+        match text[i..].chars().next() {
+            Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
+            _ => 0,
+        }
+    }
+    let wlen = |i: usize| char_len(text, i);
+    let is_w = |i: usize| char_len(text, i) > 0;
     let mut i = 0;
     while i < n {
         if byte_class::TABLE[usize::from(b[i])] & byte_class::SPACE != 0 {
