@@ -89,11 +89,8 @@ impl Extraction {
         push_json_str(out, &self.id);
         out.extend_from_slice(b",\"title\":");
         push_json_str(out, &self.title);
-        out.extend_from_slice(b",\"mentions\":[");
-        for (i, m) in self.mentions.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"mentions\":");
+        push_array(out, &self.mentions, |out, m| {
             out.extend_from_slice(b"{\"type\":");
             push_json_str(out, &m.etype);
             out.extend_from_slice(b",\"text\":");
@@ -115,20 +112,29 @@ impl Extraction {
                 out.push(b'"');
             }
             out.push(b'}');
-        }
-        out.extend_from_slice(b"],\"acronyms\":[");
-        for (i, a) in self.acronyms.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        });
+        out.extend_from_slice(b",\"acronyms\":");
+        push_array(out, &self.acronyms, |out, a| {
             out.extend_from_slice(b"{\"short\":");
             push_json_str(out, &a.short);
             out.extend_from_slice(b",\"long\":");
             push_json_str(out, &a.long);
             out.push(b'}');
-        }
-        out.extend_from_slice(b"]}\n");
+        });
+        out.extend_from_slice(b"}\n");
     }
+}
+
+/// Appends `items` as a JSON array, each written by `item`.
+fn push_array<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, x);
+    }
+    out.push(b']');
 }
 
 /// The bytes a JSON string must escape: control characters, `"` and `\\`.
