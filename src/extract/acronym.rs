@@ -216,9 +216,10 @@ const LINK_WORDS: &[&str] = &[
 /// hyphenated or CamelCase words the initial of each part ("User-guided" → `u` or `ug`,
 /// "BioNLP" → `b` or `bnlp`-like part initials); link words may also contribute nothing.
 fn word_options(word: &str) -> Vec<String> {
-    let mut opts = Vec::new();
-    let lw = word.to_lowercase();
-    if LINK_WORDS.contains(&lw.as_str()) {
+    let mut opts = Vec::with_capacity(3);
+    // Lower-casing never shortens a word in characters, and no link word is longer than
+    // four: longer words need no lower-cased copy.
+    if word.chars().nth(4).is_none() && LINK_WORDS.contains(&word.to_lowercase().as_str()) {
         opts.push(String::new());
     }
     let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else {
@@ -1171,6 +1172,22 @@ mod tests {
                 .map(|&(s, l)| (s.to_string(), l.to_string()))
                 .collect();
             assert_eq!(loose(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn word_options_of_link_words_in_any_case() {
+        // `word_options` only lower-cases words of up to four characters.
+        assert!(LINK_WORDS.iter().all(|w| w.chars().count() <= 4));
+        for (word, want) in [
+            ("of", vec!["", "o"]),
+            ("WITH", vec!["", "w"]),
+            ("From", vec!["", "f"]),
+            ("form", vec!["f"]),
+            ("Within", vec!["w"]),
+            ("User-guided", vec!["u", "ug"]),
+        ] {
+            assert_eq!(word_options(word), want, "{word}");
         }
     }
 

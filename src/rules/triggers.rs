@@ -77,7 +77,8 @@ impl Triggers {
             new_of[old] = new;
         }
         let pre = |s: usize| u32::try_from(new_of[s] * stride).expect("trigger table size");
-        let mut table = vec![0u32; states.len() * stride];
+        // A power-of-two length lets the scan mask its index instead of checking it.
+        let mut table = vec![0u32; (states.len() * stride).next_power_of_two()];
         for &old in &order {
             for (b, &class) in classes.iter().enumerate() {
                 table[new_of[old] * stride + usize::from(class)] = pre(rows[old][b]);
@@ -126,10 +127,12 @@ impl Triggers {
     #[inline(never)]
     fn next_match(&self, text: &[u8], from: usize, mut s: u32) -> Option<(usize, u32)> {
         let (table, classes, first) = (&self.table[..], &self.classes, self.first_match);
-        for (k, &b) in text[from..].iter().enumerate() {
-            s = table[s as usize + usize::from(classes[usize::from(b)])];
+        let mask = table.len() - 1;
+        let mut rest = text[from..].iter();
+        while let Some(&b) = rest.next() {
+            s = table[(s as usize + usize::from(classes[usize::from(b)])) & mask];
             if s >= first {
-                return Some((from + k, s));
+                return Some((text.len() - rest.as_slice().len() - 1, s));
             }
         }
         None
