@@ -578,29 +578,43 @@ fn singular(w: &str) -> &str {
     }
 }
 
-/// The type whose `heads` best match the end of `words` (longest head, then priority).
+/// The type whose `heads` best match the end of `words` (longest head, then priority, then
+/// the first in type and file order). Only heads ending in the last word (or its singular)
+/// can match, so only those are tried.
 fn type_by_head(rules: &RuleSet, words: &[String]) -> Option<usize> {
+    let last = words.last()?;
+    let mut cands: Vec<(u32, u32)> = Vec::new();
+    for key in [last.as_str(), singular(last)] {
+        if let Some(v) = rules.heads_by_last.get(key) {
+            cands.extend_from_slice(v);
+        }
+    }
+    if cands.is_empty() {
+        return None;
+    }
+    cands.sort_unstable();
+    cands.dedup();
     let mut best: Option<(usize, i64, usize)> = None;
-    for (ti, info) in rules.type_info.iter().enumerate() {
-        for h in &info.heads {
-            if h.len() > words.len() {
-                continue;
-            }
-            let tail = &words[words.len() - h.len()..];
-            let ok = tail
-                .iter()
-                .zip(h)
-                .enumerate()
-                .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw));
-            if ok {
-                let cand = (h.len(), info.priority, ti);
-                let better = match best {
-                    None => true,
-                    Some((l, p, _)) => cand.0 > l || (cand.0 == l && cand.1 > p),
-                };
-                if better {
-                    best = Some(cand);
-                }
+    for (ti, hi) in cands {
+        let (ti, info) = (ti as usize, &rules.type_info[ti as usize]);
+        let h = &info.heads[hi as usize];
+        if h.len() > words.len() {
+            continue;
+        }
+        let tail = &words[words.len() - h.len()..];
+        let ok = tail
+            .iter()
+            .zip(h)
+            .enumerate()
+            .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw));
+        if ok {
+            let cand = (h.len(), info.priority, ti);
+            let better = match best {
+                None => true,
+                Some((l, p, _)) => cand.0 > l || (cand.0 == l && cand.1 > p),
+            };
+            if better {
+                best = Some(cand);
             }
         }
     }
@@ -811,6 +825,62 @@ mod tests {
                 String::from_utf8_lossy(&got),
                 String::from_utf8_lossy(&want),
                 "seed {seed}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    /// `type_by_head` as it was before the index: every head of every type tried.
+    fn all_heads(rules: &RuleSet, words: &[String]) -> Option<usize> {
+        let mut best: Option<(usize, i64, usize)> = None;
+        for (ti, info) in rules.type_info.iter().enumerate() {
+            for h in info.heads.iter().filter(|h| h.len() <= words.len()) {
+                let tail = &words[words.len() - h.len()..];
+                let ok = tail
+                    .iter()
+                    .zip(h)
+                    .enumerate()
+                    .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw));
+                let cand = (h.len(), info.priority, ti);
+                if ok && best.is_none_or(|(l, p, _)| cand.0 > l || (cand.0 == l && cand.1 > p)) {
+                    best = Some(cand);
+                }
+            }
+        }
+        best.map(|b| b.2)
+    }
+
+    #[test]
+    fn indexed_heads_type_as_trying_every_head() {
+        let rules = crate::rules::load_dir(std::path::Path::new("rules")).unwrap();
+        let mut phrases: Vec<Vec<String>> = vec![vec![]];
+        for info in &rules.type_info {
+            for h in &info.heads {
+                let mut plural = h.clone();
+                if let Some(l) = plural.last_mut() {
+                    l.push('s');
+                }
+                for p in [h.clone(), plural] {
+                    phrases.push(p.clone());
+                    for pre in ["a", "large", "dataset", "model", "of"] {
+                        let mut q = vec![pre.to_string()];
+                        q.extend(p.iter().cloned());
+                        phrases.push(q);
+                    }
+                    phrases.push(p[p.len().saturating_sub(1)..].to_vec());
+                }
+            }
+        }
+        assert!(phrases.len() > 100);
+        for words in &phrases {
+            assert_eq!(
+                type_by_head(&rules, words),
+                all_heads(&rules, words),
+                "{words:?}"
             );
         }
     }

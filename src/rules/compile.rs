@@ -927,6 +927,17 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     for v in phrase_heads.values_mut() {
         v.sort_unstable();
     }
+    let mut heads_by_last: crate::hash::FastMap<String, Vec<(u32, u32)>> = Default::default();
+    for (ti, info) in infos.iter().enumerate() {
+        for (hi, h) in info.heads.iter().enumerate() {
+            if let Some(last) = h.last() {
+                heads_by_last
+                    .entry(last.clone())
+                    .or_default()
+                    .push((ti as u32, hi as u32));
+            }
+        }
+    }
     Some(RuleSet {
         types,
         type_info: infos,
@@ -940,6 +951,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         patterns,
         phrases,
         phrase_heads,
+        heads_by_last,
         trigger_ac,
         trigger_map,
         untriggered,

@@ -88,6 +88,9 @@ pub struct RuleSet {
     /// Every phrase head and its plural forms → (index into `phrases`, whether the form is
     /// a plural): one lookup per word finds all rules a word is a head of.
     pub(crate) phrase_heads: compile::HeadIndex,
+    /// The types' acronym heads ([`compile::TypeInfo::heads`]) by their last word, as
+    /// (type index, head index) in type and file order.
+    pub(crate) heads_by_last: crate::hash::FastMap<String, Vec<(u32, u32)>>,
     /// The patterns' trigger words, all found in one pass over a field.
     pub(crate) trigger_ac: Option<triggers::Triggers>,
     /// For each trigger word, the patterns it enables.
