@@ -811,9 +811,14 @@ mod tests {
                     long: s(20 + i as u64, 12),
                 })
                 .collect();
+            // Long plain runs with one character to escape somewhere, for the fast path.
+            let plain = "plain text é ".repeat(1 + (seed % 5) as usize);
+            let at = (seed as usize * 7) % plain.len();
+            let at = (0..=at).rev().find(|&i| plain.is_char_boundary(i)).unwrap();
+            let title = format!("{}{}{}", &plain[..at], s(6, 2), &plain[at..]);
             let ex = Extraction {
                 id: s(5, (seed % 7) as usize),
-                title: s(6, 20),
+                title,
                 mentions,
                 acronyms,
             };
