@@ -240,21 +240,24 @@ fn run_window<'r>(
 ) {
     let hay = &text[..we];
     let mut at = ws;
+    // One set of capture slots for all the window's matches.
+    let mut locs = p.regex.capture_locations();
     while at <= we {
-        let Some(caps) = p.regex.captures_at(hay, at) else {
+        let Some(m0) = p.regex.captures_read_at(&mut locs, hay, at) else {
             break;
         };
-        let m0 = caps.get(0).unwrap();
         at = if m0.end() > m0.start() {
             m0.end()
         } else {
             ceil_char(text, m0.end() + 1)
         };
-        let Some(g) = caps.get(p.group) else { continue };
+        let Some((gs, ge)) = locs.get(p.group) else {
+            continue;
+        };
         if let Some(role) = p.role {
             roles.push(RoleSpan {
-                start: g.start(),
-                end: g.end(),
+                start: gs,
+                end: ge,
                 role,
                 rule: p.rule,
                 types: &p.role_types,
@@ -265,9 +268,9 @@ fn run_window<'r>(
         }
         items.clear();
         if p.split {
-            split_items(text, g.start(), g.end(), items);
+            split_items(text, gs, ge, items);
         } else {
-            items.push((g.start(), g.end()));
+            items.push((gs, ge));
         }
         for &(a, b) in items.iter() {
             let (a, b) = trim(text, a, b);

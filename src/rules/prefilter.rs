@@ -102,11 +102,17 @@ fn word_len(s: &str) -> usize {
 /// The next word of `s` after any non-word characters, if any.
 #[inline]
 fn next_word(s: &str) -> Option<&[u8]> {
+    let b = s.as_bytes();
     let mut i = 0;
-    while i < s.len() {
+    while i < b.len() {
+        // ASCII non-word bytes (mostly the one space) skipped without decoding.
+        if b[i] < 0x80 && !byte_class::word(b[i]) {
+            i += 1;
+            continue;
+        }
         let n = word_len(&s[i..]);
         if n > 0 {
-            return Some(&s.as_bytes()[i..i + n]);
+            return Some(&b[i..i + n]);
         }
         i += s[i..].chars().next().map_or(1, char::len_utf8);
     }
