@@ -658,23 +658,8 @@ pub fn page_rank_edges(
     let edges: Vec<(u32, u32)> = edges.collect();
     // Neighbours per node in edge order: for edge (s, t), t receives from s first, then s
     // from t (the order of the two updates per edge).
-    let mut offsets = vec![0usize; n + 1];
-    for &(s, t) in &edges {
-        offsets[t as usize + 1] += 1;
-        offsets[s as usize + 1] += 1;
-    }
-    for i in 0..n {
-        offsets[i + 1] += offsets[i];
-    }
-    let mut fill = offsets.clone();
-    let mut adj = vec![0u32; offsets[n]];
-    for &(s, t) in &edges {
-        adj[fill[t as usize]] = s;
-        fill[t as usize] += 1;
-        adj[fill[s as usize]] = t;
-        fill[s as usize] += 1;
-    }
-    drop((edges, fill));
+    let (offsets, adj) = neighbour_rows(n, || edges.iter().map(|&(s, t)| (t, s, ())));
+    drop(edges);
     let nf = n as f64;
     let degree: Vec<f64> = (0..n)
         .map(|v| (offsets[v + 1] - offsets[v]) as f64)
@@ -694,7 +679,7 @@ pub fn page_rank_edges(
             .for_each(|(s, (&r, &d))| *s = damping * r / d);
         next.par_iter_mut().enumerate().for_each(|(v, x)| {
             let mut acc = base;
-            for &u in &adj[offsets[v]..offsets[v + 1]] {
+            for &(u, ()) in &adj[offsets[v]..offsets[v + 1]] {
                 acc += share[u as usize];
             }
             *x = acc;
@@ -704,30 +689,46 @@ pub fn page_rank_edges(
     rank
 }
 
-/// Communities of the co-occurrence graph by label propagation, weighted by NPMI (only
-/// positive associations pull), in a fixed node order with ties to the smallest label so
-/// the result is deterministic. Communities are numbered by size, largest first.
-fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
-    // Neighbours with their weights, per node in edge order (compressed rows).
-    let pulls = |c: &&CoOccurrence| c.npmi > 0.0;
+/// The neighbours of every node of `n` in an undirected edge list, with each edge's
+/// payload, in one flat array (compressed rows: node `v`'s are `adj[offsets[v]..offsets[v +
+/// 1]]`). A node's neighbours come in edge order; for edge (x, y), x's entry is made first.
+/// `edges` is called twice: once to count, once to fill.
+fn neighbour_rows<T: Copy + Default, I: Iterator<Item = (u32, u32, T)>>(
+    n: usize,
+    edges: impl Fn() -> I,
+) -> (Vec<usize>, Vec<(u32, T)>) {
     let mut offsets = vec![0usize; n + 1];
-    for c in edges.iter().filter(pulls) {
-        offsets[c.a as usize + 1] += 1;
-        offsets[c.b as usize + 1] += 1;
+    let mut count = 0;
+    for (x, y, _) in edges() {
+        offsets[x as usize + 1] += 1;
+        offsets[y as usize + 1] += 1;
+        count += 2;
     }
     for i in 0..n {
         offsets[i + 1] += offsets[i];
     }
     let mut fill = offsets.clone();
-    let mut adj = vec![(0u32, 0f64); offsets[n]];
-    for c in edges.iter().filter(pulls) {
-        let w = c.npmi * f64::from(c.papers);
-        adj[fill[c.a as usize]] = (c.b, w);
-        fill[c.a as usize] += 1;
-        adj[fill[c.b as usize]] = (c.a, w);
-        fill[c.b as usize] += 1;
+    let mut adj = vec![(0, T::default()); count];
+    for (x, y, w) in edges() {
+        adj[fill[x as usize]] = (y, w);
+        fill[x as usize] += 1;
+        adj[fill[y as usize]] = (x, w);
+        fill[y as usize] += 1;
     }
-    drop(fill);
+    (offsets, adj)
+}
+
+/// Communities of the co-occurrence graph by label propagation, weighted by NPMI (only
+/// positive associations pull), in a fixed node order with ties to the smallest label so
+/// the result is deterministic. Communities are numbered by size, largest first.
+fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
+    // Neighbours with their weights, per node in edge order.
+    let (offsets, adj) = neighbour_rows(n, || {
+        edges
+            .iter()
+            .filter(|c| c.npmi > 0.0)
+            .map(|c| (c.a, c.b, c.npmi * f64::from(c.papers)))
+    });
     let mut label: Vec<u32> = (0..n as u32).collect();
     // The weight per neighbouring label, summed in neighbour order. Every weight is
     // positive (a positive NPMI, rounded to six decimals, times a paper count), so the sums
