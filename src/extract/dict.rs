@@ -1,9 +1,8 @@
-//! Dictionary matching: one Aho-Corasick pass per field over all terms of all types.
+//! Dictionary matching: all terms of all types, tried from each place a term may start.
 
 use super::{is_word_char, Cand, Source};
 use crate::rules::RuleSet;
 use crate::util::byte_class;
-use aho_corasick::{Anchored, Input};
 
 /// The end of the accepted match, allowing a plural `s` after a term ending in a letter.
 fn right_end(text: &str, end: usize) -> Option<usize> {
@@ -108,11 +107,12 @@ fn hyphen_suffix(b: &[u8], i: usize) -> Option<usize> {
 /// Appends the dictionary candidates found in `text` to `out`.
 ///
 /// Terms can only start where a word starts (or at punctuation), so instead of scanning the
-/// whole text with an unanchored search, the automaton runs anchored from each such position:
-/// a few transitions per word, and the word-boundary check on the left holds by construction.
+/// whole text with an unanchored search, the trie is walked from each such position: a few
+/// steps per word, and the word-boundary check on the left holds by construction.
 pub(crate) fn find<'a>(rules: &'a RuleSet, text: &'a str, out: &mut Vec<Cand<'a>>) {
-    let Some(ac) = &rules.dict_ac else { return };
     let bytes = text.as_bytes();
+    // The terms starting at a position, as (end, slot), shortest first.
+    let mut ends: Vec<(usize, u32)> = Vec::new();
     let mut next_allowed = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -147,23 +147,15 @@ pub(crate) fn find<'a>(rules: &'a RuleSet, text: &'a str, out: &mut Vec<Cand<'a>
         if !may_start {
             continue;
         }
-        let mut cur = ac.find(Input::new(text).range(start..).anchored(Anchored::Yes));
-        while let Some(mm) = cur {
-            if let Some(c) = accept(rules, text, mm.pattern().as_usize(), start, mm.end()) {
+        ends.clear();
+        rules.dict_trie.prefixes(bytes, start, &mut ends);
+        // The longest term first; a shorter one where the longer is not accepted.
+        for &(end, slot) in ends.iter().rev() {
+            if let Some(c) = accept(rules, text, slot as usize, start, end) {
                 next_allowed = c.end;
                 out.push(c);
                 break;
             }
-            // Try the next shorter term starting at the same place.
-            cur = if mm.end() > start + 1 {
-                ac.find(
-                    Input::new(text)
-                        .range(start..mm.end() - 1)
-                        .anchored(Anchored::Yes),
-                )
-            } else {
-                None
-            };
         }
     }
 }

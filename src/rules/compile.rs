@@ -8,7 +8,6 @@ use super::triggers::Triggers;
 use super::{Diagnostic, EntityType, RuleSet, ACRONYM_RULES};
 use crate::extract::Role;
 use crate::hash::{FastMap, FastSet};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -834,7 +833,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         return None;
     }
 
-    // Dictionary automaton: one pattern per distinct ASCII-lower-cased surface form; the
+    // Dictionary trie: one slot per distinct ASCII-lower-cased surface form; the
     // entries sharing it are ordered best first (type priority, then rule rank).
     let mut slot_of: HashMap<String, usize> = HashMap::new();
     let mut surfaces: Vec<String> = Vec::new();
@@ -875,18 +874,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         });
     }
     let dict_prefilter = super::Prefilter::new(&surfaces);
-    let dict_ac = if surfaces.is_empty() {
-        None
-    } else {
-        Some(
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .start_kind(StartKind::Anchored)
-                .build(&surfaces)
-                .expect("dictionary automaton"),
-        )
-    };
+    let dict_trie = super::trie::Trie::new(&surfaces);
 
     let mut trigger_words: Vec<String> = Vec::new();
     let mut trigger_map: Vec<Vec<u32>> = Vec::new();
@@ -943,7 +931,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         type_info: infos,
         rule_ids: ctx.rule_ids,
         rule_locs: ctx.rule_locs,
-        dict_ac,
+        dict_trie,
         dict_prefilter,
         dict_slots: slots,
         dict_entries: kept,
@@ -996,10 +984,10 @@ fn mk_entry(ti: usize, canonical: &str, surface: &str, case: Case, rule: usize) 
     }
 }
 
-/// Makes `AhoCorasick` usable in a `#[derive(Debug)]` struct without noise.
+/// The compiled rules are shared by all extraction threads.
 #[allow(dead_code)]
 fn _assert_send_sync() {
     fn f<T: Send + Sync>() {}
-    f::<AhoCorasick>();
+    f::<super::RuleSet>();
     f::<Regex>();
 }

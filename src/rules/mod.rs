@@ -53,6 +53,7 @@ pub enum RulesError {
 pub(crate) mod compile;
 mod prefilter;
 pub mod spec;
+mod trie;
 pub(crate) mod triggers;
 
 pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, PhraseRule, TypeInfo};
@@ -63,8 +64,8 @@ pub const ACRONYM_RULES: [&str; 3] = ["acronym.long", "acronym.short", "acronym.
 
 /// The compiled rules: shared read-only by all extraction threads.
 ///
-/// Built once by [`load_dir`]: one Aho-Corasick automaton over every dictionary term and
-/// alias of every type, one over the patterns' trigger words, every regex compiled once.
+/// Built once by [`load_dir`]: one trie of every dictionary term and alias of every type,
+/// one automaton over the patterns' trigger words, every regex compiled once.
 #[derive(Debug)]
 pub struct RuleSet {
     pub(crate) types: Vec<EntityType>,
@@ -74,10 +75,11 @@ pub struct RuleSet {
     pub(crate) rule_ids: Vec<String>,
     /// Where each rule is defined (`file:line`), for messages; empty for built-ins.
     pub(crate) rule_locs: Vec<String>,
-    pub(crate) dict_ac: Option<aho_corasick::AhoCorasick>,
-    /// Rejects most positions where no dictionary term can start, before the automaton runs.
+    /// Every dictionary surface form (ASCII-lower-cased); slot `i` is `dict_slots[i]`.
+    pub(crate) dict_trie: trie::Trie,
+    /// Rejects most positions where no dictionary term can start, before the trie is walked.
     pub(crate) dict_prefilter: Prefilter,
-    /// For each automaton pattern, the entries (best first) sharing that surface form.
+    /// For each trie slot, the entries (best first) sharing that surface form.
     pub(crate) dict_slots: Vec<Vec<u32>>,
     pub(crate) dict_entries: Vec<DictEntry>,
     /// Lower-cased surface form → entry index, for typing acronym long forms.
@@ -128,7 +130,7 @@ impl RuleSet {
         Some(&self.rule_locs[i])
     }
 
-    /// Number of dictionary surface forms (terms and aliases of all types) in the automaton;
+    /// Number of dictionary surface forms (terms and aliases of all types);
     /// useful as a sanity figure in `paperkg rules check`.
     pub fn dictionary_size(&self) -> usize {
         self.dict_entries.len()

@@ -1,9 +1,9 @@
 //! A cheap "could a dictionary term start here?" test, built from the terms' first words.
 //!
-//! Dictionary matching runs an anchored automaton search at every word start. A term can
+//! Dictionary matching walks the terms' trie from every word start. A term can
 //! only match where the text's words are the term's words (a term ends on a word boundary,
 //! or with a plural `s`), so sets of the terms' first words and first two words reject
-//! almost every position with a hash or two instead of a walk through the automaton. The
+//! almost every position with a hash or two instead of a walk through the trie. The
 //! test never rejects a position where a term starts; it only lets a few through in vain.
 
 use crate::util::{byte_class, is_word_char};
@@ -29,7 +29,7 @@ impl HashBits {
     }
 }
 
-/// The words of every term (ASCII-lower-cased, as the automaton folds case): one-word terms,
+/// The words of every term (ASCII-lower-cased, as the trie folds case): one-word terms,
 /// the first word of longer terms, and their first two words; and the first bytes of the
 /// terms that start with punctuation.
 #[derive(Debug, Clone)]
@@ -128,7 +128,7 @@ fn unplural(w: &[u8]) -> Option<&[u8]> {
 }
 
 impl Prefilter {
-    /// Builds the sets from the surface forms the automaton matches.
+    /// Builds the sets from the surface forms the trie holds.
     pub(crate) fn new<S: AsRef<str>>(surfaces: &[S]) -> Prefilter {
         let mut p = Prefilter {
             single: HashBits::new(),
