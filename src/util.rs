@@ -175,9 +175,44 @@ pub(crate) fn strip_generic_head(s: &str) -> Option<&str> {
     name_shaped.then_some(rest)
 }
 
+/// The bytes of `rest` (fewer than eight) as a little-endian `u64`, zero-padded: the last
+/// word of a string hash. Two overlapping loads instead of a copy into a buffer, which
+/// compiles to a `memcpy` call for every word hashed.
+#[inline]
+pub(crate) fn le_tail(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    debug_assert!(n < 8);
+    if n >= 4 {
+        let lo = u64::from(u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]));
+        let hi = u64::from(u32::from_le_bytes([
+            rest[n - 4],
+            rest[n - 3],
+            rest[n - 2],
+            rest[n - 1],
+        ]));
+        lo | (hi << (8 * (n - 4)))
+    } else if n > 0 {
+        u64::from(rest[0])
+            | (u64::from(rest[n / 2]) << (8 * (n / 2)))
+            | (u64::from(rest[n - 1]) << (8 * (n - 1)))
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn le_tail_is_the_zero_padded_little_endian_word() {
+        let bytes = [0x01u8, 0x82, 0x7f, 0xff, 0x10, 0x00, 0xab];
+        for n in 0..8 {
+            let mut buf = [0u8; 8];
+            buf[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(le_tail(&bytes[..n]), u64::from_le_bytes(buf), "{n} bytes");
+        }
+    }
 
     #[test]
     fn atomic_write_replaces_whole_file_and_leaves_no_temp() {

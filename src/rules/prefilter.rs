@@ -65,10 +65,8 @@ fn hash(mut h: u64, word: &[u8]) -> u64 {
         h = (h.rotate_left(23) ^ lower8(x)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
     let rest = chunks.remainder();
-    let mut tail = [0u8; 8];
-    tail[..rest.len()].copy_from_slice(rest);
     // The length keeps "ab" apart from "ab" followed by NUL bytes.
-    let x = u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59);
+    let x = crate::util::le_tail(rest) ^ ((rest.len() as u64) << 59);
     h = (h.rotate_left(23) ^ lower8(x)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     h ^ (h >> 32)
 }
