@@ -94,6 +94,8 @@ pub(crate) mod byte_class {
     pub(crate) const UNDERSCORE: u8 = 2;
     /// ASCII whitespace (space, tab, line feed, form feed, carriage return).
     pub(crate) const SPACE: u8 = 4;
+    /// `-` or `'`, which continue a word of the acronym scanner ("GPT-4", "NEVIS'22").
+    pub(crate) const HYPHEN_APOS: u8 = 8;
 
     /// The class bits of each byte.
     pub(crate) static TABLE: [u8; 256] = {
@@ -107,6 +109,8 @@ pub(crate) mod byte_class {
                 t[b] = UNDERSCORE;
             } else if c.is_ascii_whitespace() {
                 t[b] = SPACE;
+            } else if c == b'-' || c == b'\'' {
+                t[b] = HYPHEN_APOS;
             }
             b += 1;
         }

@@ -216,6 +216,15 @@ const LINK_WORDS: &[&str] = &[
 /// hyphenated or CamelCase words the initial of each part ("User-guided" → `u` or `ug`,
 /// "BioNLP" → `b` or `bnlp`-like part initials); link words may also contribute nothing.
 fn word_options(word: &str) -> Vec<String> {
+    if word.is_ascii() {
+        ascii_word_options(word.as_bytes())
+    } else {
+        any_word_options(word)
+    }
+}
+
+/// [`word_options`] of any word.
+fn any_word_options(word: &str) -> Vec<String> {
     let mut opts = Vec::with_capacity(3);
     // Lower-casing never shortens a word in characters, and no link word is longer than
     // four: longer words need no lower-cased copy.
@@ -246,6 +255,47 @@ fn word_options(word: &str) -> Vec<String> {
     if parts.chars().count() > 1 {
         opts.push(parts);
     }
+    opts
+}
+
+/// [`word_options`] of an ASCII word, without the lower-cased copies: most words of most
+/// abstracts go through here.
+fn ascii_word_options(word: &[u8]) -> Vec<String> {
+    let mut opts = Vec::with_capacity(3);
+    if word.len() <= 4
+        && LINK_WORDS
+            .iter()
+            .any(|l| l.as_bytes().eq_ignore_ascii_case(word))
+    {
+        opts.push(String::new());
+    }
+    let Some(&first) = word.iter().find(|c| c.is_ascii_alphanumeric()) else {
+        opts.push(String::new());
+        return opts;
+    };
+    let first = first.to_ascii_lowercase();
+    opts.push(char::from(first).to_string());
+    // The part initials; a string only once there is a second one.
+    let mut parts: Option<String> = None;
+    let (mut prev, mut at_start, mut seen_first) = (0u8, true, false);
+    for &c in word {
+        if !c.is_ascii_alphanumeric() {
+            at_start = true;
+        } else {
+            let camel = prev.is_ascii_lowercase() && c.is_ascii_uppercase();
+            if at_start || camel {
+                let c = char::from(c.to_ascii_lowercase());
+                match (&mut parts, seen_first) {
+                    (Some(p), _) => p.push(c),
+                    (None, true) => parts = Some([char::from(first), c].iter().collect()),
+                    (None, false) => seen_first = true,
+                }
+            }
+            at_start = false;
+        }
+        prev = c;
+    }
+    opts.extend(parts);
     opts
 }
 
@@ -659,7 +709,9 @@ fn word_spans(text: &str, shorts: &mut Vec<usize>) -> Vec<(usize, usize)> {
         let (mut caps, mut ascii) = (0u32, true);
         while i < n {
             let b = bytes[i];
-            if b < 0x80 && (byte_class::alnum(b) || b == b'-' || b == b'\'') {
+            if byte_class::TABLE[usize::from(b)] & (byte_class::ALNUM | byte_class::HYPHEN_APOS)
+                != 0
+            {
                 caps += u32::from(b.is_ascii_uppercase());
                 i += 1;
                 continue;
@@ -1172,6 +1224,46 @@ mod tests {
                 .map(|&(s, l)| (s.to_string(), l.to_string()))
                 .collect();
             assert_eq!(loose(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn ascii_word_options_as_for_any_word() {
+        let mut words: Vec<String> = [
+            "of",
+            "OF",
+            "And",
+            "&",
+            "-",
+            "a-",
+            "--x",
+            "BioNLP",
+            "User-guided",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        let alphabet = b"aZq0-/'.&x";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 1 + (x % 9) as usize;
+            words.push(
+                (0..len)
+                    .map(|k| {
+                        char::from(alphabet[((x >> (4 * k)) % alphabet.len() as u64) as usize])
+                    })
+                    .collect(),
+            );
+        }
+        for w in &words {
+            assert_eq!(
+                ascii_word_options(w.as_bytes()),
+                any_word_options(w),
+                "{w:?}"
+            );
         }
     }
 
