@@ -550,7 +550,7 @@ fn short_long(
 
 /// Byte spans of the uses of `base` (optionally plural) in `text` on word boundaries.
 pub(crate) fn find_uses(text: &str, base: &str, out: &mut Vec<(usize, usize)>) {
-    for (i, _) in text.match_indices(base) {
+    for i in occurrences(text, base) {
         if text[..i].chars().next_back().is_some_and(is_word_char) {
             continue;
         }
@@ -563,6 +563,22 @@ pub(crate) fn find_uses(text: &str, base: &str, out: &mut Vec<(usize, usize)>) {
         }
         out.push((i, end));
     }
+}
+
+/// The starts of the non-overlapping occurrences of `needle` in `text`, left to right (as
+/// `str::match_indices` finds them; an empty needle has none). Short forms are short and rare in a field, so a scan
+/// for their first byte beats setting up a general substring search for each.
+fn occurrences<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let (hay, nb) = (text.as_bytes(), needle.as_bytes());
+    let first = nb.first().copied();
+    let mut next = 0;
+    memchr::memchr_iter(first.unwrap_or(0), hay).filter(move |&i| {
+        let hit = first.is_some() && i >= next && hay[i..].starts_with(nb);
+        if hit {
+            next = i + nb.len();
+        }
+        hit
+    })
 }
 
 /// Words that never belong to a long form found without parentheses.
@@ -1225,6 +1241,36 @@ mod tests {
                 .collect();
             assert_eq!(loose(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn occurrences_as_match_indices() {
+        let alphabet = ["A", "a", "AA", "LLM", "s", " ", "é", "-"];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut pick = |n: u64| -> String {
+            (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect()
+        };
+        let mut found = 0;
+        for k in 0..2000 {
+            let text = pick(20);
+            let needle = pick(1 + k % 3);
+            let want: Vec<usize> = text.match_indices(needle.as_str()).map(|m| m.0).collect();
+            assert_eq!(
+                occurrences(&text, &needle).collect::<Vec<_>>(),
+                want,
+                "{needle:?} in {text:?}"
+            );
+            found += want.len();
+        }
+        assert!(found > 2000, "{found}");
+        assert_eq!(occurrences("AAA", "").count(), 0);
     }
 
     #[test]
