@@ -9,7 +9,6 @@ use super::{Diagnostic, EntityType, RuleSet, ACRONYM_RULES};
 use crate::extract::Role;
 use crate::hash::{FastMap, FastSet};
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// A string set with the fast hasher: the chunker looks words up once per word, and
@@ -321,7 +320,7 @@ struct Ctx<'a> {
     diags: &'a mut Vec<Diagnostic>,
     rule_ids: Vec<String>,
     rule_locs: Vec<String>,
-    seen: HashMap<String, String>,
+    seen: FastMap<String, String>,
 }
 
 impl Ctx<'_> {
@@ -381,7 +380,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     let mut types: Vec<EntityType> = Vec::new();
     let mut infos: Vec<TypeInfo> = Vec::new();
     let mut broad: Vec<String> = Vec::new();
-    let mut type_loc: HashMap<String, String> = HashMap::new();
+    let mut type_loc: FastMap<String, String> = FastMap::default();
 
     // Pass 1: entity types (patterns may refer to any type in `role_types`).
     for f in files {
@@ -835,11 +834,11 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
 
     // Dictionary trie: one slot per distinct ASCII-lower-cased surface form; the
     // entries sharing it are ordered best first (type priority, then rule rank).
-    let mut slot_of: HashMap<String, usize> = HashMap::new();
+    let mut slot_of: FastMap<String, usize> = FastMap::default();
     let mut surfaces: Vec<String> = Vec::new();
     let mut slots: Vec<Vec<u32>> = Vec::new();
     let mut lookup: FastMap<String, u32> = FastMap::default();
-    let mut seen_entry: HashSet<(usize, String, bool)> = HashSet::new();
+    let mut seen_entry: FastSet<(usize, String, bool)> = FastSet::default();
     let mut kept: Vec<DictEntry> = Vec::new();
     for e in entries {
         if !seen_entry.insert((e.type_idx, e.surface.clone(), e.sensitive)) {
@@ -878,7 +877,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
 
     let mut trigger_words: Vec<String> = Vec::new();
     let mut trigger_map: Vec<Vec<u32>> = Vec::new();
-    let mut tw_index: HashMap<String, usize> = HashMap::new();
+    let mut tw_index: FastMap<String, usize> = FastMap::default();
     for (w, p) in triggers {
         let k = w.to_ascii_lowercase();
         let i = *tw_index.entry(k.clone()).or_insert_with(|| {
@@ -888,7 +887,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
         });
         trigger_map[i].push(p);
     }
-    let triggered: HashSet<u32> = trigger_map.iter().flatten().copied().collect();
+    let triggered: FastSet<u32> = trigger_map.iter().flatten().copied().collect();
     let untriggered = (0..patterns.len() as u32)
         .filter(|i| !triggered.contains(i))
         .collect();
