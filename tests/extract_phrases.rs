@@ -1069,6 +1069,58 @@ fn quality9_task_boundaries() {
 }
 
 #[test]
+fn quality10_task_coordinations_and_resolution() {
+    // (text, mention that must be found as (text, type), task mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // a first conjunct that is itself a head of the rule is a phrase of its own
+        (
+            "We cast it as classification and span prediction .",
+            ("span prediction", "task"),
+            &["classification and span prediction"],
+        ),
+        (
+            "We cast it as classification and span prediction .",
+            ("classification", "task"),
+            &[],
+        ),
+        (
+            "It infers the number of objects for detection and pose estimation .",
+            ("pose estimation", "task"),
+            &["detection and pose estimation"],
+        ),
+        // … also when the head ends a hyphened word (`hyphen_heads`)
+        (
+            "It is used for geo-localization and scene recognition .",
+            ("scene recognition", "task"),
+            &["geo-localization and scene recognition"],
+        ),
+        // a modifier before `and` still makes one coordinated phrase
+        (
+            "We study syntactic and semantic parsing .",
+            ("syntactic and semantic parsing", "task"),
+            &["semantic parsing"],
+        ),
+        // the resolution of an image is no task; resolving coreference is
+        (
+            "Images at low resolution and at high - resolution ( HR ) differ in pixel resolution .",
+            ("", ""),
+            &[
+                "low resolution",
+                "high - resolution",
+                "high - resolution ( HR )",
+                "pixel resolution",
+            ],
+        ),
+        (
+            "We improve coreference resolution .",
+            ("coreference resolution", "task"),
+            &[],
+        ),
+    ];
+    check_table(table, Some("task"));
+}
+
+#[test]
 fn not_stop_words_are_validated() {
     let msgs = diagnostics_of(
         "[entity]\ntype = \"t\"\nnot_stop_words = [\"two words\"]\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"corpus\"]\n",
