@@ -1116,6 +1116,17 @@ fn quality10_task_coordinations_and_resolution() {
             ("coreference resolution", "task"),
             &[],
         ),
+        // verbs, number words and judgement words end a phrase (stoplists/function_words.txt)
+        (
+            "In this paper we tackle machine translation .",
+            ("machine translation", "task"),
+            &["tackle machine translation"],
+        ),
+        (
+            "We count the correct classification in seven text classification .",
+            ("text classification", "task"),
+            &["correct classification", "seven text classification"],
+        ),
         // Papers-with-Code task names that name no task (derive_dictionaries.py NOT_TASKS)
         (
             "We fine-tune XLM-R for SemEval-2020 Task 2 and parse with TAG .",
