@@ -1135,6 +1135,20 @@ fn quality10_task_coordinations_and_resolution() {
         ),
     ];
     check_table(table, Some("task"));
+    // the same for phrases of any type
+    let any: &[RuleRow] = &[
+        (
+            "The resulting statistical machine translation system is fast .",
+            ("statistical machine translation system", "method"),
+            &["resulting statistical machine translation system"],
+        ),
+        (
+            "We create parallel corpora and compare useful features .",
+            ("parallel corpora", "material"),
+            &["create parallel corpora", "useful features"],
+        ),
+    ];
+    check_table(any, None);
 }
 
 #[test]
