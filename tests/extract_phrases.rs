@@ -1147,6 +1147,16 @@ fn quality10_task_coordinations_and_resolution() {
             ("parallel corpora", "material"),
             &["create parallel corpora", "useful features"],
         ),
+        (
+            "We add positional embeddings and use the suggested hybrid probabilistic model .",
+            ("hybrid probabilistic model", "method"),
+            &["add positional embeddings", "suggested hybrid probabilistic model"],
+        ),
+        (
+            "The model has undergone supervised pretraining in the implemented translation system .",
+            ("supervised pretraining", "concept"),
+            &["undergone supervised pretraining", "implemented translation system"],
+        ),
     ];
     check_table(any, None);
 }
