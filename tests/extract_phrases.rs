@@ -1127,6 +1127,12 @@ fn quality10_task_coordinations_and_resolution() {
             ("text classification", "task"),
             &["correct classification", "seven text classification"],
         ),
+        // the usual spelling of a Papers-with-Code name written "Text-To-SQL"
+        (
+            "Our parser handles text-to-SQL well .",
+            ("text-to-SQL", "task"),
+            &[],
+        ),
         // Papers-with-Code task names that name no task (derive_dictionaries.py NOT_TASKS)
         (
             "We fine-tune XLM-R for SemEval-2020 Task 2 and parse with TAG .",
