@@ -87,6 +87,12 @@ NOT_ENTITIES = {
     "cad", "multiple-choice", "whole slide images",
 }
 
+# Papers with Code task names that name no task: a placeholder ("Task 2", 26 task mentions in
+# 10,000 ACL Anthology abstracts, from "SemEval-2020 Task 2"), a model ("XLM-R"; GSAP-NER marks
+# it as a model) and an ambiguous abbreviation ("TAG", mostly tree-adjoining grammar in ACL
+# abstracts). Compared case-insensitively; only tasks.tsv.
+NOT_TASKS = {"task 2", "xlm-r", "tag"}
+
 # Names kept although the lowercase-frequency criteria would drop them: the word is frequent
 # in lowercase precisely because the named technique is ubiquitous.
 KEEP = {"transformer"}
@@ -374,6 +380,9 @@ def derive_tasks(data: Path, stats: WordStats) -> tuple[list[str], list]:
         if any(o != n and o.startswith(n) and o[len(n)].isalnum() for o in present if len(o) > len(n)):
             d.steps["truncated name dropped"] += 1
             continue
+        if n.lower() in NOT_TASKS:
+            d.steps["no task name dropped"] += 1
+            continue
         if re.fullmatch(r"Translation [a-z]{3}-[a-z]{3}", n):
             d.steps["language-pair translation benchmark dropped"] += 1
             continue
@@ -390,7 +399,7 @@ def derive_tasks(data: Path, stats: WordStats) -> tuple[list[str], list]:
     ) + [
         "Canonical = the task name; a trailing '(ACRONYM)' becomes an alias; other parentheticals (benchmark variants such as",
         "'(zero-shot)') are removed and the variant merged into its base task. Names cut off mid-word in the source list and",
-        "'Translation xxx-yyy' language-pair benchmarks are dropped.",
+        "'Translation xxx-yyy' language-pair benchmarks are dropped, and names that are no task ('Task 2', 'XLM-R', 'TAG').",
         f"{len(rows)} entries.",
     ]
     return header, rows

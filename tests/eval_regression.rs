@@ -58,15 +58,15 @@ fn scierc_dev_does_not_regress() {
     let mut f = Vec::new();
     // 0.567 until this session; quality7 costs two spans ("word segmentation" without
     // "problem", which SciERC includes), the stop-word round gains more (0.570); quality8's
-    // spaced-dash and task stop rules three spans (0.574).
-    check("scierc dev any exact", any.exact.f1, 0.574, &mut f);
+    // spaced-dash and task stop rules three spans (0.574); quality10's stop words four (0.585).
+    check("scierc dev any exact", any.exact.f1, 0.585, &mut f);
     // 0.763 until round quality6, whose dataset rules add one wrong span on dev (0.762);
-    // 0.763 again since quality7, 0.768 since quality8.
-    check("scierc dev any overlap", any.overlap.f1, 0.768, &mut f);
+    // 0.763 again since quality7, 0.768 since quality8, 0.769 since quality10.
+    check("scierc dev any overlap", any.overlap.f1, 0.769, &mut f);
     check(
         "scierc dev method overlap",
         r.types["method"].overlap.f1,
-        0.735,
+        0.737,
         &mut f,
     );
     assert!(f.is_empty(), "{f:#?}");
@@ -86,8 +86,8 @@ fn tdmsci_train_does_not_regress() {
     );
     // TASK is scored against `task` predictions since the task type was split from concept
     // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality"); 0.529
-    // after quality7, 0.534 after quality8, 0.535 after quality9.
-    check("tdmsci task exact", r.types["task"].exact.f1, 0.535, &mut f);
+    // after quality7, 0.534 after quality8, 0.535 after quality9, 0.536 after quality10.
+    check("tdmsci task exact", r.types["task"].exact.f1, 0.536, &mut f);
     assert!(f.is_empty(), "{f:#?}");
 }
 
@@ -108,9 +108,9 @@ fn gsap_does_not_regress() {
     };
     let any = r.any.unwrap();
     let mut f = Vec::new();
-    check("gsap any exact", any.exact.f1, 0.337, &mut f);
-    check("gsap any overlap", any.overlap.f1, 0.575, &mut f);
-    check("gsap task exact", r.types["task"].exact.f1, 0.484, &mut f);
+    check("gsap any exact", any.exact.f1, 0.341, &mut f);
+    check("gsap any overlap", any.overlap.f1, 0.577, &mut f);
+    check("gsap task exact", r.types["task"].exact.f1, 0.494, &mut f);
     check(
         "gsap dataset exact",
         r.types["dataset"].exact.f1,

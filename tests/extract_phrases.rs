@@ -1069,6 +1069,105 @@ fn quality9_task_boundaries() {
 }
 
 #[test]
+fn quality10_task_coordinations_and_resolution() {
+    // (text, mention that must be found as (text, type), task mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // a first conjunct that is itself a head of the rule is a phrase of its own
+        (
+            "We cast it as classification and span prediction .",
+            ("span prediction", "task"),
+            &["classification and span prediction"],
+        ),
+        (
+            "We cast it as classification and span prediction .",
+            ("classification", "task"),
+            &[],
+        ),
+        (
+            "It infers the number of objects for detection and pose estimation .",
+            ("pose estimation", "task"),
+            &["detection and pose estimation"],
+        ),
+        // … also when the head ends a hyphened word (`hyphen_heads`)
+        (
+            "It is used for geo-localization and scene recognition .",
+            ("scene recognition", "task"),
+            &["geo-localization and scene recognition"],
+        ),
+        // a modifier before `and` still makes one coordinated phrase
+        (
+            "We study syntactic and semantic parsing .",
+            ("syntactic and semantic parsing", "task"),
+            &["semantic parsing"],
+        ),
+        // the resolution of an image is no task; resolving coreference is
+        (
+            "Images at low resolution and at high - resolution ( HR ) differ in pixel resolution .",
+            ("", ""),
+            &[
+                "low resolution",
+                "high - resolution",
+                "high - resolution ( HR )",
+                "pixel resolution",
+            ],
+        ),
+        (
+            "We improve coreference resolution .",
+            ("coreference resolution", "task"),
+            &[],
+        ),
+        // verbs, number words and judgement words end a phrase (stoplists/function_words.txt)
+        (
+            "In this paper we tackle machine translation .",
+            ("machine translation", "task"),
+            &["tackle machine translation"],
+        ),
+        (
+            "We count the correct classification in seven text classification .",
+            ("text classification", "task"),
+            &["correct classification", "seven text classification"],
+        ),
+        // the usual spelling of a Papers-with-Code name written "Text-To-SQL"
+        (
+            "Our parser handles text-to-SQL well .",
+            ("text-to-SQL", "task"),
+            &[],
+        ),
+        // Papers-with-Code task names that name no task (derive_dictionaries.py NOT_TASKS)
+        (
+            "We fine-tune XLM-R for SemEval-2020 Task 2 and parse with TAG .",
+            ("", ""),
+            &["XLM-R", "Task 2", "TAG"],
+        ),
+    ];
+    check_table(table, Some("task"));
+    // the same for phrases of any type
+    let any: &[RuleRow] = &[
+        (
+            "The resulting statistical machine translation system is fast .",
+            ("statistical machine translation system", "method"),
+            &["resulting statistical machine translation system"],
+        ),
+        (
+            "We create parallel corpora and compare useful features .",
+            ("parallel corpora", "material"),
+            &["create parallel corpora", "useful features"],
+        ),
+        (
+            "We add positional embeddings and use the suggested hybrid probabilistic model .",
+            ("hybrid probabilistic model", "method"),
+            &["add positional embeddings", "suggested hybrid probabilistic model"],
+        ),
+        (
+            "The model has undergone supervised pretraining in the implemented translation system .",
+            ("supervised pretraining", "concept"),
+            &["undergone supervised pretraining", "implemented translation system"],
+        ),
+    ];
+    check_table(any, None);
+}
+
+#[test]
 fn not_stop_words_are_validated() {
     let msgs = diagnostics_of(
         "[entity]\ntype = \"t\"\nnot_stop_words = [\"two words\"]\n\n[[phrase]]\nid = \"t.np\"\nheads = [\"corpus\"]\n",

@@ -345,7 +345,20 @@ pub(crate) fn find<'a>(
                 let conj = word(&toks[j - 1]);
                 let first = word(&toks[j - 2]);
                 let alone = j == 2 || !toks[j - 3].word || is_stop(info, word(&toks[j - 3]));
-                if matches!(conj, "and" | "or") && !is_stop(info, first) && alone {
+                // A first word that is itself a head of the rule names a phrase of its own:
+                // "classification and span prediction", "detection and pose estimation".
+                let ft = toks[j - 2];
+                let own_head = |h: &str| {
+                    rules
+                        .phrase_heads
+                        .get(h)
+                        .is_some_and(|hs| hs.iter().any(|&(q, _)| q == pi))
+                };
+                let headed = own_head(first)
+                    || (p.hyphen_heads
+                        && ft.last_part > ft.start
+                        && own_head(&lower[ft.last_part..ft.end]));
+                if matches!(conj, "and" | "or") && !is_stop(info, first) && alone && !headed {
                     j -= 2;
                 }
             }
