@@ -33,8 +33,9 @@ pub enum ExportError {
 
 /// Items rendered per buffer by [`write_chunked`].
 const CHUNK: usize = 2048;
-/// Buffers rendered in parallel before they are written, bounding the memory used.
-const WINDOW: usize = 32;
+/// Buffers rendered in parallel before they are handed to the writer. Two windows are in
+/// memory at a time (one being written, one being rendered), bounding the memory used.
+const WINDOW: usize = 16;
 
 /// Writes `items` in order, each rendered by `render(buffer, index, item)`. Chunks of
 /// items are rendered in parallel into memory buffers (a bounded window at a time) and
@@ -42,7 +43,7 @@ const WINDOW: usize = 32;
 /// large exports (graph.json, GraphML, node-link JSON, Neo4j CSV) cost little more than
 /// the formatting itself.
 pub(crate) fn write_chunked<T: Sync>(
-    w: &mut dyn std::io::Write,
+    w: &mut (dyn std::io::Write + Send),
     items: &[T],
     render: impl Fn(&mut Vec<u8>, usize, &T) + Sync,
 ) -> std::io::Result<()> {
@@ -55,33 +56,93 @@ pub(crate) fn write_chunked<T: Sync>(
 
 /// [`write_chunked`] with the renderer called once per chunk of items (with the index of
 /// the chunk's first item), for renderers that carry state across a chunk.
+///
+/// Writing overlaps rendering: a window of rendered buffers goes to a writer thread (a
+/// plain thread, so that waiting for the file system never holds a rayon worker) while the
+/// next window is rendered, and the writer hands the buffers back to be reused, so that
+/// their pages are faulted in and zeroed once rather than for every window.
 pub(crate) fn write_chunks<T: Sync>(
-    w: &mut dyn std::io::Write,
+    w: &mut (dyn std::io::Write + Send),
     items: &[T],
     render: impl Fn(&mut Vec<u8>, usize, &[T]) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    for (wi, window) in items.chunks(CHUNK * WINDOW).enumerate() {
-        let base = wi * CHUNK * WINDOW;
-        let bufs: Vec<Vec<u8>> = window
-            .par_chunks(CHUNK)
+    use std::sync::mpsc;
+    let step = CHUNK * WINDOW;
+    let fill = |bufs: &mut Vec<Vec<u8>>, base: usize, window: &[T]| {
+        bufs.resize_with(window.len().div_ceil(CHUNK), Vec::new);
+        bufs.par_iter_mut()
+            .zip(window.par_chunks(CHUNK))
             .enumerate()
-            .map(|(ci, chunk)| {
-                let mut buf = Vec::with_capacity(chunk.len() * 64);
-                render(&mut buf, base + ci * CHUNK, chunk);
-                buf
-            })
-            .collect();
-        for b in bufs {
-            w.write_all(&b)?;
-        }
+            .for_each(|(ci, (buf, chunk))| {
+                buf.clear();
+                buf.reserve(chunk.len() * 64);
+                render(buf, base + ci * CHUNK, chunk);
+            });
+    };
+    if items.len() <= step {
+        let mut bufs = Vec::new();
+        fill(&mut bufs, 0, items);
+        return bufs.iter().try_for_each(|b| w.write_all(b));
     }
-    Ok(())
+    std::thread::scope(|scope| {
+        // A rendezvous channel: the renderer is at most one window ahead of the writer.
+        let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Vec<u8>>>(0);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<Vec<u8>>>();
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            for bufs in full_rx {
+                for b in &bufs {
+                    w.write_all(b)?;
+                }
+                // The renderer may be gone (it panicked): the buffers are then dropped.
+                let _ = empty_tx.send(bufs);
+            }
+            Ok(())
+        });
+        for (wi, window) in items.chunks(step).enumerate() {
+            let mut bufs = empty_rx.try_recv().unwrap_or_default();
+            fill(&mut bufs, wi * step, window);
+            if full_tx.send(bufs).is_err() {
+                break; // the writer failed: its error is returned below
+            }
+        }
+        drop(full_tx);
+        match writer.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// A boxed job of [`run_jobs`].
+pub type Job<'a, R> = Box<dyn FnOnce() -> R + Send + 'a>;
+
+/// Runs output jobs at the same time and returns their results in job order.
+///
+/// Each job gets a plain thread of its own rather than a rayon worker: a job spends part of
+/// its time waiting (for the file system when it syncs its file, for its writer thread),
+/// and a waiting rayon worker would leave a core idle, while the formatting inside the
+/// jobs is spread over the rayon pool anyway. With a pool of one thread the jobs run one
+/// after the other, on the calling thread.
+pub fn run_jobs<'a, R: Send + 'a>(jobs: Vec<Job<'a, R>>) -> Vec<R> {
+    if rayon::current_num_threads() <= 1 {
+        return jobs.into_iter().map(|job| job()).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs.into_iter().map(|job| scope.spawn(job)).collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 /// Writes a JSON array of `items`, the same bytes as `serde_json::to_writer` of the list.
 pub(crate) fn write_json_array<T: Sync + serde::Serialize>(
-    w: &mut dyn std::io::Write,
+    w: &mut (dyn std::io::Write + Send),
     items: &[T],
 ) -> std::io::Result<()> {
     w.write_all(b"[")?;
@@ -143,7 +204,71 @@ impl Num for f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::Num;
+    use super::{write_chunked, write_chunks, Num, CHUNK, WINDOW};
+
+    /// Renders item `x` as a line whose length depends on `x`, so that reused buffers
+    /// holding longer leftovers would show.
+    fn line(buf: &mut Vec<u8>, i: usize, x: &u32) {
+        buf.extend_from_slice(format!("{i}:{x}:").as_bytes());
+        buf.extend(std::iter::repeat_n(
+            b'a' + (*x % 26) as u8,
+            (*x % 97) as usize,
+        ));
+        buf.push(b'\n');
+    }
+
+    #[test]
+    fn chunked_writes_are_the_items_in_order_across_windows() {
+        let step = CHUNK * WINDOW;
+        for n in [0, 1, CHUNK - 1, CHUNK + 1, step, step + 1, 3 * step + 17] {
+            let items: Vec<u32> = (0..n as u32)
+                .map(|i| i.wrapping_mul(2_654_435_761))
+                .collect();
+            let mut want = Vec::new();
+            for (i, x) in items.iter().enumerate() {
+                line(&mut want, i, x);
+            }
+            let mut got = Vec::new();
+            write_chunked(&mut got, &items, line).unwrap();
+            assert!(got == want, "{n} items");
+            // Per chunk, with the index of its first item.
+            let mut got = Vec::new();
+            write_chunks(&mut got, &items, |buf, base, chunk| {
+                for (i, x) in chunk.iter().enumerate() {
+                    line(buf, base + i, x);
+                }
+            })
+            .unwrap();
+            assert!(got == want, "{n} items, by chunk");
+        }
+    }
+
+    /// A writer that fails once it has taken `left` bytes.
+    struct Failing {
+        left: usize,
+    }
+
+    impl std::io::Write for Failing {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if b.len() > self.left {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.left -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_ends_the_chunked_write_with_its_error() {
+        let items: Vec<u32> = (0..(5 * CHUNK * WINDOW) as u32).collect();
+        for left in [0, 100, 1 << 20] {
+            let err = write_chunked(&mut Failing { left }, &items, line).unwrap_err();
+            assert_eq!(err.to_string(), "disk full");
+        }
+    }
 
     fn pushed(x: impl Num) -> String {
         let mut buf = Vec::new();
