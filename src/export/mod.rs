@@ -140,21 +140,71 @@ pub fn run_jobs<'a, R: Send + 'a>(jobs: Vec<Job<'a, R>>) -> Vec<R> {
     })
 }
 
-/// Writes a JSON array of `items`, the same bytes as `serde_json::to_writer` of the list.
-pub(crate) fn write_json_array<T: Sync + serde::Serialize>(
-    w: &mut (dyn std::io::Write + Send),
-    items: &[T],
-) -> std::io::Result<()> {
-    w.write_all(b"[")?;
-    write_chunked(w, items, |buf, i, item| {
-        if i > 0 {
-            buf.push(b',');
+/// What each byte becomes in a JSON string, as `serde_json` escapes it: 0 for itself, the
+/// second byte of a short escape (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`), or `u` for
+/// `\u00XX` (the other control characters).
+static JSON_ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[b'\t' as usize] = b't';
+    t[b'\n' as usize] = b'n';
+    t[0x0c] = b'f';
+    t[b'\r' as usize] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Appends `s` as a quoted JSON string: the bytes `serde_json` writes for it.
+pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    push_json_str_contents(out, s);
+    out.push(b'"');
+}
+
+/// Appends `s` escaped for the inside of a JSON string, copying runs of plain text at once.
+pub(crate) fn push_json_str_contents(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc = JSON_ESCAPE[usize::from(c)];
+        if esc == 0 {
+            continue;
         }
-        // Serializing into memory fails only for types serde_json cannot represent
-        // (maps with non-string keys), which the graph does not contain.
-        let _ = serde_json::to_writer(&mut *buf, item);
-    })?;
-    w.write_all(b"]")
+        out.extend_from_slice(&b[from..i]);
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(c >> 4)]);
+            out.push(HEX[usize::from(c & 0xf)]);
+        } else {
+            out.extend_from_slice(&[b'\\', esc]);
+        }
+        from = i + 1;
+    }
+    out.extend_from_slice(&b[from..]);
+}
+
+/// Appends a number as `serde_json` writes it: finite floats by its own formatter, others
+/// as `null`.
+pub(crate) fn push_json_f64(out: &mut Vec<u8>, x: f64) {
+    use serde_json::ser::{CompactFormatter, Formatter};
+    if x.is_finite() {
+        // Writing into a Vec cannot fail.
+        let _ = CompactFormatter.write_f64(out, x);
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Appends an integer as `serde_json` writes it.
+pub(crate) fn push_json_u32(out: &mut Vec<u8>, x: u32) {
+    out.extend_from_slice(itoa::Buffer::new().format(x).as_bytes());
 }
 
 /// Wraps an I/O error with the path it concerns.
@@ -199,6 +249,116 @@ impl Num for f64 {
         }
         use std::io::Write as _;
         let _ = write!(buf, "{self}");
+    }
+}
+
+/// Random graphs with awkward text, for the tests that compare the hand-written writers
+/// with the `serde` ones.
+#[cfg(test)]
+pub(crate) mod awkward {
+    use crate::extract::Role;
+    use crate::graph::{CoOccurrence, EntityNode, KnowledgeGraph, MentionEdge, PaperLink};
+    use crate::graph::{PaperNode, FORMAT_VERSION};
+
+    /// A xorshift generator from a fixed seed.
+    pub(crate) struct Rng(pub(crate) u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        pub(crate) fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        /// A float: ordinary scores, arbitrary bit patterns (NaN and infinities among them)
+        /// or special values.
+        pub(crate) fn float(&mut self) -> f64 {
+            match self.below(4) {
+                0 => (((self.next() % 2_000_001) as f64 / 1e6 - 1.0) * 1e6).round() / 1e6,
+                1 => f64::from_bits(self.next()),
+                2 => [0.0, -0.0, 1.0, 1e-7, 1e21, f64::NAN, f64::INFINITY][self.below(7)],
+                _ => self.next() as f64 / u64::MAX as f64,
+            }
+        }
+        /// Text made of markup and escape characters, controls, non-ASCII (including the
+        /// non-characters U+FFFE and U+FFFF) and plain words.
+        pub(crate) fn text(&mut self) -> String {
+            const PIECES: [&str; 28] = [
+                "\"", "\\", "<", ">", "&", "'", "\t", "\n", "\r", "\u{0}", "\u{1}", "\u{8}",
+                "\u{c}", "\u{b}", "\u{1f}", "\u{7f}", "é", "東京", "\u{fffe}", "\u{ffff}",
+                "\u{2028}", "😀", "; ", ",", "/", "plain", " words ", "x",
+            ];
+            let n = self.below(12);
+            (0..n).map(|_| PIECES[self.below(PIECES.len())]).collect()
+        }
+    }
+
+    /// A graph of `n` papers and entities with random text, scores and edges.
+    pub(crate) fn graph(seed: u64, n: usize) -> KnowledgeGraph {
+        let mut r = Rng(seed);
+        let papers = (0..n)
+            .map(|_| PaperNode {
+                id: r.text(),
+                title: r.text(),
+            })
+            .collect();
+        let entities = (0..n)
+            .map(|_| EntityNode {
+                id: r.text(),
+                name: r.text(),
+                etype: r.text(),
+                aliases: (0..r.below(4)).map(|_| r.text()).collect(),
+                papers: r.next() as u32,
+                mentions: r.next() as u32,
+                idf: r.float(),
+                pagerank: r.float(),
+                community: r.next() as u32,
+                broad: r.below(2) == 0,
+            })
+            .collect();
+        let roles = [
+            None,
+            Some(Role::Proposed),
+            Some(Role::Used),
+            Some(Role::EvaluatedOn),
+        ];
+        let mentions = (0..3 * n)
+            .map(|_| MentionEdge {
+                paper: r.below(n) as u32,
+                entity: r.below(n) as u32,
+                count: r.next() as u32,
+                role: roles[r.below(4)],
+            })
+            .collect();
+        let paper_links = (0..n)
+            .map(|_| PaperLink {
+                a: r.below(n) as u32,
+                b: r.below(n) as u32,
+                weight: r.float(),
+                shared: (0..r.below(4)).map(|_| r.below(n) as u32).collect(),
+            })
+            .collect();
+        let cooccurrences = (0..n)
+            .map(|_| CoOccurrence {
+                a: r.below(n) as u32,
+                b: r.below(n) as u32,
+                papers: r.next() as u32,
+                npmi: r.float(),
+            })
+            .collect();
+        KnowledgeGraph {
+            format: FORMAT_VERSION,
+            generator: r.text(),
+            types: Vec::new(),
+            papers,
+            entities,
+            mentions,
+            paper_links,
+            cooccurrences,
+        }
     }
 }
 
@@ -274,6 +434,30 @@ mod tests {
         let mut buf = Vec::new();
         x.push_to(&mut buf);
         String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn json_strings_and_numbers_are_the_bytes_serde_json_writes() {
+        let mut r = super::awkward::Rng(0x1234_5678_9abc_def1);
+        let mut all_bytes = String::new();
+        for b in 0..=0x7fu8 {
+            all_bytes.push(char::from(b));
+        }
+        for s in std::iter::once(all_bytes).chain((0..20_000).map(|_| r.text())) {
+            let mut got = Vec::new();
+            super::push_json_str(&mut got, &s);
+            assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+        }
+        for _ in 0..20_000 {
+            let x = r.float();
+            let mut got = Vec::new();
+            super::push_json_f64(&mut got, x);
+            assert_eq!(got, serde_json::to_vec(&x).unwrap(), "{x:e}");
+            let n = r.next() as u32;
+            let mut got = Vec::new();
+            super::push_json_u32(&mut got, n);
+            assert_eq!(got, serde_json::to_vec(&n).unwrap());
+        }
     }
 
     #[test]
