@@ -167,11 +167,51 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Eight bytes of `b` from `i` as a little-endian word.
+#[inline(always)]
+pub(crate) fn word_at(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Word-at-a-time byte tests: a byte of `x` equal to `c` is a zero byte of `x ^ c…c`, and
+/// a zero byte (or one below `n`) sets the high bit of its lane in `x - n…n & !x`.
+pub(crate) mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// Whether a byte of `x` is below `n` (for `n` ≤ 0x80).
+    #[inline(always)]
+    pub(crate) fn any_below(x: u64, n: u8) -> bool {
+        x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0
+    }
+
+    /// Whether a byte of `x` equals `c`.
+    #[inline(always)]
+    pub(crate) fn any_eq(x: u64, c: u8) -> bool {
+        any_below(x ^ (ONES * u64::from(c)), 1)
+    }
+}
+
 /// Appends `s` escaped for the inside of a JSON string, copying runs of plain text at once.
 pub(crate) fn push_json_str_contents(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
+    // Words without a byte to escape are skipped eight bytes at a time: most text has none.
+    let mut start = 0;
+    while start + 8 <= b.len() {
+        let x = word_at(b, start);
+        if swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\') {
+            break;
+        }
+        start += 8;
+    }
+    if start == b.len() {
+        out.extend_from_slice(b);
+        return;
+    }
     let mut from = 0;
-    for (i, &c) in b.iter().enumerate() {
+    for (i, &c) in b.iter().enumerate().skip(start) {
         let esc = JSON_ESCAPE[usize::from(c)];
         if esc == 0 {
             continue;
@@ -443,7 +483,22 @@ mod tests {
         for b in 0..=0x7fu8 {
             all_bytes.push(char::from(b));
         }
-        for s in std::iter::once(all_bytes).chain((0..20_000).map(|_| r.text())) {
+        // Each byte that may need escaping at every offset of longer plain runs, for the
+        // word-at-a-time skip.
+        let mut placed = Vec::new();
+        for c in (0u8..0x20)
+            .chain([b'"', b'\\', b'/', 0x7f])
+            .map(char::from)
+            .chain(['é', '東'])
+        {
+            for at in 0..20 {
+                placed.push(format!("{}{c}{}", "a".repeat(at), "b".repeat(19 - at)));
+            }
+        }
+        for s in std::iter::once(all_bytes)
+            .chain(placed)
+            .chain((0..20_000).map(|_| r.text()))
+        {
             let mut got = Vec::new();
             super::push_json_str(&mut got, &s);
             assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
