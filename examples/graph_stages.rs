@@ -1,6 +1,6 @@
 //! Times the graph, score and export stages alone: rebuilds the normalized corpus from a
 //! saved `graph.json`, builds the graph again (checking it equals the saved one) and
-//! writes graph.json and the Neo4j folder, printing wall and CPU seconds per step.
+//! writes graph.json, the Neo4j folder, GraphML and node-link JSON, printing wall and CPU seconds per step.
 //!
 //! `cargo run --release --example graph_stages -- output/graph.json /tmp/out [repeats]`
 
@@ -94,6 +94,10 @@ fn main() {
             clock.lap("graph.json");
             export::neo4j::write_neo4j(&g, &out.join("neo4j")).unwrap();
             clock.lap("neo4j/");
+            export::graphml::write_graphml(&g, &out.join("graph.graphml")).unwrap();
+            clock.lap("graph.graphml");
+            export::graphml::write_node_link(&g, &out.join("graph.nodelink.json")).unwrap();
+            clock.lap("graph.nodelink.json");
         }
     }
 }

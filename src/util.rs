@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// midway therefore leaves the previous file intact and no partial file behind.
 pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
 where
-    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    F: FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 {
     let tmp = temp_path(path);
     let result = (|| {

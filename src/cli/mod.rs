@@ -1332,16 +1332,18 @@ fn write_outputs(
             }),
         ));
     }
-    // Largest first, so the long jobs start early and the small ones fill in.
-    let results: Vec<(&str, Duration, Result<()>)> = jobs
-        .into_par_iter()
-        .map(|(name, job)| {
-            let t0 = Instant::now();
-            let r = job();
-            (name, t0.elapsed(), r)
+    let (names, jobs): (Vec<&str>, Vec<Job>) = jobs.into_iter().unzip();
+    let timed: Vec<export::Job<(Duration, Result<()>)>> = jobs
+        .into_iter()
+        .map(|job| -> export::Job<(Duration, Result<()>)> {
+            Box::new(move || {
+                let t0 = Instant::now();
+                let r = job();
+                (t0.elapsed(), r)
+            })
         })
         .collect();
-    for (name, took, r) in results {
+    for (name, (took, r)) in names.into_iter().zip(export::run_jobs(timed)) {
         r?;
         if t.on {
             t.lines

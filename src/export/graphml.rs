@@ -5,10 +5,12 @@
 //! `entity:` so the two id spaces cannot collide) and the three edge kinds, each with its
 //! attributes, so that tools can filter by `kind`.
 
-use super::{io_err, write_chunked, ExportError, Num};
+use super::{
+    io_err, push_json_f64, push_json_str, push_json_str_contents, push_json_u32, write_chunked,
+    ExportError, Num,
+};
 use crate::graph::KnowledgeGraph;
 use crate::util::write_atomic;
-use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -22,27 +24,80 @@ pub fn xml_escape(s: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// What [`xml_escape_into`] does with each byte: 0 keeps it, 1 looks it up in
+/// [`XML_REPLACEMENT`] (markup characters, tab, newline, carriage return), 2 drops it (the
+/// other control characters), 3 checks for U+FFFE / U+FFFF (whose UTF-8 starts with 0xEF).
+static XML_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 2;
+        b += 1;
+    }
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[b'&' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[b'"' as usize] = 1;
+    t[b'\'' as usize] = 1;
+    t[0xEF] = 3;
+    t
+};
+
+/// The replacement of a byte of class 1 in [`XML_CLASS`].
+fn xml_replacement(b: u8) -> &'static [u8] {
+    match b {
+        b'&' => b"&amp;",
+        b'<' => b"&lt;",
+        b'>' => b"&gt;",
+        b'"' => b"&quot;",
+        b'\'' => b"&apos;",
+        // As character references, so that parsers keep them in attribute values
+        // (which they would normalize to spaces) and keep \r in text.
+        b'\t' => b"&#9;",
+        b'\n' => b"&#10;",
+        _ => b"&#13;",
+    }
+}
+
 /// [`xml_escape`] appending to a byte buffer, copying runs of plain text at once.
 fn xml_escape_into(out: &mut Vec<u8>, s: &str) {
+    use super::swar::{any_below, any_eq};
     let bytes = s.as_bytes();
-    let mut run = 0;
+    // Words without a byte of interest are skipped eight bytes at a time.
     let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let x = super::word_at(bytes, i);
+        if any_below(x, 0x20)
+            || any_eq(x, b'&')
+            || any_eq(x, b'<')
+            || any_eq(x, b'>')
+            || any_eq(x, b'"')
+            || any_eq(x, b'\'')
+            || any_eq(x, 0xEF)
+        {
+            break;
+        }
+        i += 8;
+    }
+    if i == bytes.len() {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    let mut run = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (replacement, skip): (&[u8], usize) = match b {
-            b'&' => (b"&amp;", 1),
-            b'<' => (b"&lt;", 1),
-            b'>' => (b"&gt;", 1),
-            b'"' => (b"&quot;", 1),
-            b'\'' => (b"&apos;", 1),
-            // As character references, so that parsers keep them in attribute values
-            // (which they would normalize to spaces) and keep \r in text.
-            b'\t' => (b"&#9;", 1),
-            b'\n' => (b"&#10;", 1),
-            b'\r' => (b"&#13;", 1),
-            0..=0x1f => (b"", 1),
+        let (replacement, skip): (&[u8], usize) = match XML_CLASS[usize::from(b)] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            1 => (xml_replacement(b), 1),
+            2 => (b"", 1),
             // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters.
-            0xEF if bytes.get(i + 1) == Some(&0xBF)
+            _ if bytes.get(i + 1) == Some(&0xBF)
                 && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF)) =>
             {
                 (b"", 3)
@@ -108,16 +163,20 @@ fn edge_open(buf: &mut Vec<u8>, a_kind: &str, a: &str, b_kind: &str, b: &str) {
     buf.extend_from_slice(b"\">\n");
 }
 
-/// Appends `"; "`-joined names.
-fn joined<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
+/// Appends one `<data>` line whose value is `items` joined by `"; "` (each escaped).
+fn data_joined<'a>(buf: &mut Vec<u8>, key: &str, items: impl Iterator<Item = &'a str>) {
+    buf.extend_from_slice(b"      <data key=\"");
+    buf.extend_from_slice(key.as_bytes());
+    buf.extend_from_slice(b"\">");
     for (i, s) in items.enumerate() {
         if i > 0 {
-            out.push_str("; ");
+            buf.extend_from_slice(b"; ");
         }
-        out.push_str(s);
+        // Escaping works character by character, so escaping the items one by one gives
+        // the bytes of escaping the joined string.
+        xml_escape_into(buf, s);
     }
-    out
+    buf.extend_from_slice(b"</data>\n");
 }
 
 /// Writes the graph as GraphML, atomically.
@@ -157,7 +216,7 @@ pub fn write_graphml(g: &KnowledgeGraph, path: &Path) -> Result<(), ExportError>
             data_fmt(buf, "mentions", e.mentions);
             data_fmt(buf, "pagerank", e.pagerank);
             data_fmt(buf, "community", e.community);
-            data(buf, "aliases", &joined(e.aliases.iter().map(String::as_str)));
+            data_joined(buf, "aliases", e.aliases.iter().map(String::as_str));
             buf.extend_from_slice(b"    </node>\n");
         })?;
         let pid = |i: u32| g.papers[i as usize].id.as_str();
@@ -173,12 +232,13 @@ pub fn write_graphml(g: &KnowledgeGraph, path: &Path) -> Result<(), ExportError>
             edge_open(buf, "paper:", pid(l.a), "paper:", pid(l.b));
             data(buf, "ekind", "shares");
             data_fmt(buf, "weight", l.weight);
-            let shared = joined(
+            data_joined(
+                buf,
+                "shared",
                 l.shared
                     .iter()
                     .map(|&e| g.entities[e as usize].name.as_str()),
             );
-            data(buf, "shared", &shared);
             buf.extend_from_slice(b"    </edge>\n");
         })?;
         write_chunked(w, &g.cooccurrences, |buf, _, c| {
@@ -230,177 +290,199 @@ pub fn node_link(g: &KnowledgeGraph) -> Value {
     })
 }
 
-/// An id with its `paper:` / `entity:` prefix, serialized without building the string.
-struct Prefixed<'a>(&'static str, &'a str);
-
-impl Serialize for Prefixed<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{}{}", self.0, self.1))
-    }
+/// Appends `"PREFIXid"` as a JSON string (the prefix needs no escaping).
+fn push_prefixed(buf: &mut Vec<u8>, prefix: &str, id: &str) {
+    buf.push(b'"');
+    buf.extend_from_slice(prefix.as_bytes());
+    push_json_str_contents(buf, id);
+    buf.push(b'"');
 }
 
-/// Prefixed entity ids of a list of entity indices.
-struct PrefixedList<'a>(&'a KnowledgeGraph, &'a [u32]);
-
-impl Serialize for PrefixedList<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.1
-                .iter()
-                .map(|&e| Prefixed("entity:", &self.0.entities[e as usize].id)),
-        )
-    }
-}
-
-// The node and link records of the node-link JSON. Fields are in alphabetical order, as
-// `serde_json::Value` objects print them, so the streamed file is byte-identical to
-// serializing [`node_link`].
-#[derive(Serialize)]
-struct PaperRec<'a> {
-    id: Prefixed<'a>,
-    kind: &'static str,
-    label: &'a str,
-}
-
-#[derive(Serialize)]
-struct EntityRec<'a> {
-    aliases: &'a [String],
-    community: u32,
-    id: Prefixed<'a>,
-    kind: &'static str,
-    label: &'a str,
-    mentions: u32,
-    pagerank: f64,
-    papers: u32,
-    #[serde(rename = "type")]
-    etype: &'a str,
-}
-
-#[derive(Serialize)]
-struct MentionRec<'a> {
-    count: u32,
-    kind: &'static str,
-    role: Option<crate::extract::Role>,
-    source: Prefixed<'a>,
-    target: Prefixed<'a>,
-}
-
-#[derive(Serialize)]
-struct SharesRec<'a> {
-    kind: &'static str,
-    shared: PrefixedList<'a>,
-    source: Prefixed<'a>,
-    target: Prefixed<'a>,
-    weight: f64,
-}
-
-#[derive(Serialize)]
-struct CooccursRec<'a> {
-    kind: &'static str,
-    npmi: f64,
-    papers: u32,
-    source: Prefixed<'a>,
-    target: Prefixed<'a>,
-}
-
-/// Writes the node-link JSON, atomically: the same bytes as serializing [`node_link`],
-/// streamed record by record (in parallel chunks) instead of built in memory.
+/// Writes the node-link JSON, atomically: the same bytes as serializing [`node_link`]
+/// (fields in alphabetical order, as `serde_json::Value` objects print them), written by
+/// hand record by record in parallel chunks instead of built in memory.
 pub fn write_node_link(g: &KnowledgeGraph, path: &Path) -> Result<(), ExportError> {
-    let pid = |i: u32| Prefixed("paper:", &g.papers[i as usize].id);
-    let eid = |i: u32| Prefixed("entity:", &g.entities[i as usize].id);
-    let json = |buf: &mut Vec<u8>, i: usize, rec: &dyn erased::Rec| {
+    let pid = |buf: &mut Vec<u8>, i: u32| push_prefixed(buf, "paper:", &g.papers[i as usize].id);
+    let eid = |buf: &mut Vec<u8>, i: u32| push_prefixed(buf, "entity:", &g.entities[i as usize].id);
+    let sep = |buf: &mut Vec<u8>, i: usize| {
         if i > 0 {
             buf.push(b',');
         }
-        rec.write(buf);
     };
     write_atomic(path, |w| {
-        w.write_all(b"{\"directed\":false,\"graph\":")?;
-        serde_json::to_writer(
-            &mut *w,
-            &json!({"generator": g.generator, "papers": g.papers.len(), "entities": g.entities.len()}),
-        )
-        .map_err(std::io::Error::other)?;
-        w.write_all(b",\"links\":[")?;
+        let mut head = Vec::new();
+        head.extend_from_slice(b"{\"directed\":false,\"graph\":{\"entities\":");
+        push_json_u32(&mut head, g.entities.len() as u32);
+        head.extend_from_slice(b",\"generator\":");
+        push_json_str(&mut head, &g.generator);
+        head.extend_from_slice(b",\"papers\":");
+        push_json_u32(&mut head, g.papers.len() as u32);
+        head.extend_from_slice(b"},\"links\":[");
+        w.write_all(&head)?;
         write_chunked(w, &g.mentions, |buf, i, m| {
-            let rec = MentionRec {
-                count: m.count,
-                kind: "mentions",
-                role: m.role,
-                source: pid(m.paper),
-                target: eid(m.entity),
-            };
-            json(buf, i, &rec);
+            sep(buf, i);
+            buf.extend_from_slice(b"{\"count\":");
+            push_json_u32(buf, m.count);
+            buf.extend_from_slice(b",\"kind\":\"mentions\",\"role\":");
+            match m.role {
+                Some(r) => push_json_str(buf, r.as_str()),
+                None => buf.extend_from_slice(b"null"),
+            }
+            buf.extend_from_slice(b",\"source\":");
+            pid(buf, m.paper);
+            buf.extend_from_slice(b",\"target\":");
+            eid(buf, m.entity);
+            buf.push(b'}');
         })?;
         let mut offset = g.mentions.len();
         write_chunked(w, &g.paper_links, |buf, i, l| {
-            let rec = SharesRec {
-                kind: "shares",
-                shared: PrefixedList(g, &l.shared),
-                source: pid(l.a),
-                target: pid(l.b),
-                weight: l.weight,
-            };
-            json(buf, offset + i, &rec);
+            sep(buf, offset + i);
+            buf.extend_from_slice(b"{\"kind\":\"shares\",\"shared\":[");
+            for (j, &e) in l.shared.iter().enumerate() {
+                sep(buf, j);
+                eid(buf, e);
+            }
+            buf.extend_from_slice(b"],\"source\":");
+            pid(buf, l.a);
+            buf.extend_from_slice(b",\"target\":");
+            pid(buf, l.b);
+            buf.extend_from_slice(b",\"weight\":");
+            push_json_f64(buf, l.weight);
+            buf.push(b'}');
         })?;
         offset += g.paper_links.len();
         write_chunked(w, &g.cooccurrences, |buf, i, c| {
-            let rec = CooccursRec {
-                kind: "cooccurs",
-                npmi: c.npmi,
-                papers: c.papers,
-                source: eid(c.a),
-                target: eid(c.b),
-            };
-            json(buf, offset + i, &rec);
+            sep(buf, offset + i);
+            buf.extend_from_slice(b"{\"kind\":\"cooccurs\",\"npmi\":");
+            push_json_f64(buf, c.npmi);
+            buf.extend_from_slice(b",\"papers\":");
+            push_json_u32(buf, c.papers);
+            buf.extend_from_slice(b",\"source\":");
+            eid(buf, c.a);
+            buf.extend_from_slice(b",\"target\":");
+            eid(buf, c.b);
+            buf.push(b'}');
         })?;
         w.write_all(b"],\"multigraph\":false,\"nodes\":[")?;
         write_chunked(w, &g.papers, |buf, i, p| {
-            let rec = PaperRec {
-                id: Prefixed("paper:", &p.id),
-                kind: "paper",
-                label: &p.title,
-            };
-            json(buf, i, &rec);
+            sep(buf, i);
+            buf.extend_from_slice(b"{\"id\":");
+            push_prefixed(buf, "paper:", &p.id);
+            buf.extend_from_slice(b",\"kind\":\"paper\",\"label\":");
+            push_json_str(buf, &p.title);
+            buf.push(b'}');
         })?;
         let offset = g.papers.len();
         write_chunked(w, &g.entities, |buf, i, e| {
-            let rec = EntityRec {
-                aliases: &e.aliases,
-                community: e.community,
-                id: Prefixed("entity:", &e.id),
-                kind: "entity",
-                label: &e.name,
-                mentions: e.mentions,
-                pagerank: e.pagerank,
-                papers: e.papers,
-                etype: &e.etype,
-            };
-            json(buf, offset + i, &rec);
+            sep(buf, offset + i);
+            buf.extend_from_slice(b"{\"aliases\":[");
+            for (j, a) in e.aliases.iter().enumerate() {
+                sep(buf, j);
+                push_json_str(buf, a);
+            }
+            buf.extend_from_slice(b"],\"community\":");
+            push_json_u32(buf, e.community);
+            buf.extend_from_slice(b",\"id\":");
+            push_prefixed(buf, "entity:", &e.id);
+            buf.extend_from_slice(b",\"kind\":\"entity\",\"label\":");
+            push_json_str(buf, &e.name);
+            buf.extend_from_slice(b",\"mentions\":");
+            push_json_u32(buf, e.mentions);
+            buf.extend_from_slice(b",\"pagerank\":");
+            push_json_f64(buf, e.pagerank);
+            buf.extend_from_slice(b",\"papers\":");
+            push_json_u32(buf, e.papers);
+            buf.extend_from_slice(b",\"type\":");
+            push_json_str(buf, &e.etype);
+            buf.push(b'}');
         })?;
         w.write_all(b"]}\n")
     })
     .map_err(io_err(path))
 }
 
-/// Object-safe serialization of the record types into a byte buffer.
-mod erased {
-    /// A record that serializes itself as JSON into a buffer.
-    pub trait Rec {
-        fn write(&self, buf: &mut Vec<u8>);
-    }
-
-    impl<T: serde::Serialize> Rec for T {
-        fn write(&self, buf: &mut Vec<u8>) {
-            // Records hold only strings, numbers and lists: serializing cannot fail.
-            let _ = serde_json::to_writer(buf, self);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The escaper before the lookup table, as the reference.
+    fn xml_escape_reference(s: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in s.char_indices() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                '\t' => out.push_str("&#9;"),
+                '\n' => out.push_str("&#10;"),
+                '\r' => out.push_str("&#13;"),
+                '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+                _ => out.push_str(&s[i..i + c.len_utf8()]),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn xml_escape_agrees_with_the_reference_on_awkward_text() {
+        let mut r = crate::export::awkward::Rng(0x0005_eed0_fa11_5eed);
+        for _ in 0..50_000 {
+            let s = r.text();
+            assert_eq!(xml_escape(&s), xml_escape_reference(&s), "{s:?}");
+        }
+        // Each character of interest at every offset of longer plain runs, for the
+        // word-at-a-time skip.
+        let specials = (0u32..0x20)
+            .chain([
+                0x22, 0x26, 0x27, 0x3c, 0x3e, 0x7f, 0xe9, 0xfeff, 0xfffd, 0xfffe, 0xffff,
+            ])
+            .filter_map(char::from_u32);
+        for c in specials {
+            for at in 0..20 {
+                let s = format!("{}{c}{}", "a".repeat(at), "b".repeat(19 - at));
+                assert_eq!(xml_escape(&s), xml_escape_reference(&s), "{s:?}");
+            }
+        }
+        // Every character below U+0100 and around the non-characters.
+        let all: String = (0u32..0x100)
+            .chain(0xfff0..0x10000)
+            .filter_map(char::from_u32)
+            .collect();
+        assert_eq!(xml_escape(&all), xml_escape_reference(&all));
+    }
+
+    #[test]
+    fn joined_data_is_the_escaped_joined_string() {
+        let mut r = crate::export::awkward::Rng(77);
+        for _ in 0..5_000 {
+            let items: Vec<String> = (0..r.below(5)).map(|_| r.text()).collect();
+            let mut got = Vec::new();
+            data_joined(&mut got, "aliases", items.iter().map(String::as_str));
+            let mut want = Vec::new();
+            data(&mut want, "aliases", &items.join("; "));
+            assert_eq!(got, want, "{items:?}");
+        }
+    }
+
+    #[test]
+    fn node_link_file_is_the_bytes_of_the_serde_value() {
+        for (seed, n) in [(1, 0), (2, 1), (3, 50), (4, 12_000)] {
+            let g = crate::export::awkward::graph(seed, n);
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("nl.json");
+            write_node_link(&g, &p).unwrap();
+            let mut want = serde_json::to_vec(&node_link(&g)).unwrap();
+            want.push(b'\n');
+            let got = std::fs::read(&p).unwrap();
+            assert!(
+                got == want,
+                "seed {seed}: {}",
+                crate::export::json::tests::first_difference(&got, &want)
+            );
+        }
+    }
 
     #[test]
     fn xml_escape_handles_markup_quotes_and_control_characters() {

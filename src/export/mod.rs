@@ -33,8 +33,9 @@ pub enum ExportError {
 
 /// Items rendered per buffer by [`write_chunked`].
 const CHUNK: usize = 2048;
-/// Buffers rendered in parallel before they are written, bounding the memory used.
-const WINDOW: usize = 32;
+/// Buffers rendered in parallel before they are handed to the writer. Two windows are in
+/// memory at a time (one being written, one being rendered), bounding the memory used.
+const WINDOW: usize = 16;
 
 /// Writes `items` in order, each rendered by `render(buffer, index, item)`. Chunks of
 /// items are rendered in parallel into memory buffers (a bounded window at a time) and
@@ -42,7 +43,7 @@ const WINDOW: usize = 32;
 /// large exports (graph.json, GraphML, node-link JSON, Neo4j CSV) cost little more than
 /// the formatting itself.
 pub(crate) fn write_chunked<T: Sync>(
-    w: &mut dyn std::io::Write,
+    w: &mut (dyn std::io::Write + Send),
     items: &[T],
     render: impl Fn(&mut Vec<u8>, usize, &T) + Sync,
 ) -> std::io::Result<()> {
@@ -55,45 +56,195 @@ pub(crate) fn write_chunked<T: Sync>(
 
 /// [`write_chunked`] with the renderer called once per chunk of items (with the index of
 /// the chunk's first item), for renderers that carry state across a chunk.
+///
+/// Writing overlaps rendering: a window of rendered buffers goes to a writer thread (a
+/// plain thread, so that waiting for the file system never holds a rayon worker) while the
+/// next window is rendered, and the writer hands the buffers back to be reused, so that
+/// their pages are faulted in and zeroed once rather than for every window.
 pub(crate) fn write_chunks<T: Sync>(
-    w: &mut dyn std::io::Write,
+    w: &mut (dyn std::io::Write + Send),
     items: &[T],
     render: impl Fn(&mut Vec<u8>, usize, &[T]) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    for (wi, window) in items.chunks(CHUNK * WINDOW).enumerate() {
-        let base = wi * CHUNK * WINDOW;
-        let bufs: Vec<Vec<u8>> = window
-            .par_chunks(CHUNK)
+    use std::sync::mpsc;
+    let step = CHUNK * WINDOW;
+    let fill = |bufs: &mut Vec<Vec<u8>>, base: usize, window: &[T]| {
+        bufs.resize_with(window.len().div_ceil(CHUNK), Vec::new);
+        bufs.par_iter_mut()
+            .zip(window.par_chunks(CHUNK))
             .enumerate()
-            .map(|(ci, chunk)| {
-                let mut buf = Vec::with_capacity(chunk.len() * 64);
-                render(&mut buf, base + ci * CHUNK, chunk);
-                buf
-            })
-            .collect();
-        for b in bufs {
-            w.write_all(&b)?;
-        }
+            .for_each(|(ci, (buf, chunk))| {
+                buf.clear();
+                buf.reserve(chunk.len() * 64);
+                render(buf, base + ci * CHUNK, chunk);
+            });
+    };
+    if items.len() <= step {
+        let mut bufs = Vec::new();
+        fill(&mut bufs, 0, items);
+        return bufs.iter().try_for_each(|b| w.write_all(b));
     }
-    Ok(())
+    std::thread::scope(|scope| {
+        // A rendezvous channel: the renderer is at most one window ahead of the writer.
+        let (full_tx, full_rx) = mpsc::sync_channel::<Vec<Vec<u8>>>(0);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<Vec<u8>>>();
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            for bufs in full_rx {
+                for b in &bufs {
+                    w.write_all(b)?;
+                }
+                // The renderer may be gone (it panicked): the buffers are then dropped.
+                let _ = empty_tx.send(bufs);
+            }
+            Ok(())
+        });
+        for (wi, window) in items.chunks(step).enumerate() {
+            let mut bufs = empty_rx.try_recv().unwrap_or_default();
+            fill(&mut bufs, wi * step, window);
+            if full_tx.send(bufs).is_err() {
+                break; // the writer failed: its error is returned below
+            }
+        }
+        drop(full_tx);
+        match writer.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
-/// Writes a JSON array of `items`, the same bytes as `serde_json::to_writer` of the list.
-pub(crate) fn write_json_array<T: Sync + serde::Serialize>(
-    w: &mut dyn std::io::Write,
-    items: &[T],
-) -> std::io::Result<()> {
-    w.write_all(b"[")?;
-    write_chunked(w, items, |buf, i, item| {
-        if i > 0 {
-            buf.push(b',');
+/// A boxed job of [`run_jobs`].
+pub type Job<'a, R> = Box<dyn FnOnce() -> R + Send + 'a>;
+
+/// Runs output jobs at the same time and returns their results in job order.
+///
+/// Each job gets a plain thread of its own rather than a rayon worker: a job spends part of
+/// its time waiting (for the file system when it syncs its file, for its writer thread),
+/// and a waiting rayon worker would leave a core idle, while the formatting inside the
+/// jobs is spread over the rayon pool anyway. With a pool of one thread the jobs run one
+/// after the other, on the calling thread.
+pub fn run_jobs<'a, R: Send + 'a>(jobs: Vec<Job<'a, R>>) -> Vec<R> {
+    if rayon::current_num_threads() <= 1 {
+        return jobs.into_iter().map(|job| job()).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs.into_iter().map(|job| scope.spawn(job)).collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// What each byte becomes in a JSON string, as `serde_json` escapes it: 0 for itself, the
+/// second byte of a short escape (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`), or `u` for
+/// `\u00XX` (the other control characters).
+static JSON_ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[b'\t' as usize] = b't';
+    t[b'\n' as usize] = b'n';
+    t[0x0c] = b'f';
+    t[b'\r' as usize] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Appends `s` as a quoted JSON string: the bytes `serde_json` writes for it.
+pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    push_json_str_contents(out, s);
+    out.push(b'"');
+}
+
+/// Eight bytes of `b` from `i` as a little-endian word.
+#[inline(always)]
+pub(crate) fn word_at(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Word-at-a-time byte tests: a byte of `x` equal to `c` is a zero byte of `x ^ c…c`, and
+/// a zero byte (or one below `n`) sets the high bit of its lane in `x - n…n & !x`.
+pub(crate) mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// Whether a byte of `x` is below `n` (for `n` ≤ 0x80).
+    #[inline(always)]
+    pub(crate) fn any_below(x: u64, n: u8) -> bool {
+        x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0
+    }
+
+    /// Whether a byte of `x` equals `c`.
+    #[inline(always)]
+    pub(crate) fn any_eq(x: u64, c: u8) -> bool {
+        any_below(x ^ (ONES * u64::from(c)), 1)
+    }
+}
+
+/// Appends `s` escaped for the inside of a JSON string, copying runs of plain text at once.
+pub(crate) fn push_json_str_contents(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // Words without a byte to escape are skipped eight bytes at a time: most text has none.
+    let mut start = 0;
+    while start + 8 <= b.len() {
+        let x = word_at(b, start);
+        if swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\') {
+            break;
         }
-        // Serializing into memory fails only for types serde_json cannot represent
-        // (maps with non-string keys), which the graph does not contain.
-        let _ = serde_json::to_writer(&mut *buf, item);
-    })?;
-    w.write_all(b"]")
+        start += 8;
+    }
+    if start == b.len() {
+        out.extend_from_slice(b);
+        return;
+    }
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate().skip(start) {
+        let esc = JSON_ESCAPE[usize::from(c)];
+        if esc == 0 {
+            continue;
+        }
+        out.extend_from_slice(&b[from..i]);
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(c >> 4)]);
+            out.push(HEX[usize::from(c & 0xf)]);
+        } else {
+            out.extend_from_slice(&[b'\\', esc]);
+        }
+        from = i + 1;
+    }
+    out.extend_from_slice(&b[from..]);
+}
+
+/// Appends a number as `serde_json` writes it: finite floats by its own formatter, others
+/// as `null`.
+pub(crate) fn push_json_f64(out: &mut Vec<u8>, x: f64) {
+    use serde_json::ser::{CompactFormatter, Formatter};
+    if x.is_finite() {
+        // Writing into a Vec cannot fail.
+        let _ = CompactFormatter.write_f64(out, x);
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Appends an integer as `serde_json` writes it.
+pub(crate) fn push_json_u32(out: &mut Vec<u8>, x: u32) {
+    out.extend_from_slice(itoa::Buffer::new().format(x).as_bytes());
 }
 
 /// Wraps an I/O error with the path it concerns.
@@ -141,14 +292,227 @@ impl Num for f64 {
     }
 }
 
+/// Random graphs with awkward text, for the tests that compare the hand-written writers
+/// with the `serde` ones.
+#[cfg(test)]
+pub(crate) mod awkward {
+    use crate::extract::Role;
+    use crate::graph::{CoOccurrence, EntityNode, KnowledgeGraph, MentionEdge, PaperLink};
+    use crate::graph::{PaperNode, FORMAT_VERSION};
+
+    /// A xorshift generator from a fixed seed.
+    pub(crate) struct Rng(pub(crate) u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        pub(crate) fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        /// A float: ordinary scores, arbitrary bit patterns (NaN and infinities among them)
+        /// or special values.
+        pub(crate) fn float(&mut self) -> f64 {
+            match self.below(4) {
+                0 => (((self.next() % 2_000_001) as f64 / 1e6 - 1.0) * 1e6).round() / 1e6,
+                1 => f64::from_bits(self.next()),
+                2 => [0.0, -0.0, 1.0, 1e-7, 1e21, f64::NAN, f64::INFINITY][self.below(7)],
+                _ => self.next() as f64 / u64::MAX as f64,
+            }
+        }
+        /// Text made of markup and escape characters, controls, non-ASCII (including the
+        /// non-characters U+FFFE and U+FFFF) and plain words.
+        pub(crate) fn text(&mut self) -> String {
+            const PIECES: [&str; 28] = [
+                "\"", "\\", "<", ">", "&", "'", "\t", "\n", "\r", "\u{0}", "\u{1}", "\u{8}",
+                "\u{c}", "\u{b}", "\u{1f}", "\u{7f}", "é", "東京", "\u{fffe}", "\u{ffff}",
+                "\u{2028}", "😀", "; ", ",", "/", "plain", " words ", "x",
+            ];
+            let n = self.below(12);
+            (0..n).map(|_| PIECES[self.below(PIECES.len())]).collect()
+        }
+    }
+
+    /// A graph of `n` papers and entities with random text, scores and edges.
+    pub(crate) fn graph(seed: u64, n: usize) -> KnowledgeGraph {
+        let mut r = Rng(seed);
+        let papers = (0..n)
+            .map(|_| PaperNode {
+                id: r.text(),
+                title: r.text(),
+            })
+            .collect();
+        let entities = (0..n)
+            .map(|_| EntityNode {
+                id: r.text(),
+                name: r.text(),
+                etype: r.text(),
+                aliases: (0..r.below(4)).map(|_| r.text()).collect(),
+                papers: r.next() as u32,
+                mentions: r.next() as u32,
+                idf: r.float(),
+                pagerank: r.float(),
+                community: r.next() as u32,
+                broad: r.below(2) == 0,
+            })
+            .collect();
+        let roles = [
+            None,
+            Some(Role::Proposed),
+            Some(Role::Used),
+            Some(Role::EvaluatedOn),
+        ];
+        let mentions = (0..3 * n)
+            .map(|_| MentionEdge {
+                paper: r.below(n) as u32,
+                entity: r.below(n) as u32,
+                count: r.next() as u32,
+                role: roles[r.below(4)],
+            })
+            .collect();
+        let paper_links = (0..n)
+            .map(|_| PaperLink {
+                a: r.below(n) as u32,
+                b: r.below(n) as u32,
+                weight: r.float(),
+                shared: (0..r.below(4)).map(|_| r.below(n) as u32).collect(),
+            })
+            .collect();
+        let cooccurrences = (0..n)
+            .map(|_| CoOccurrence {
+                a: r.below(n) as u32,
+                b: r.below(n) as u32,
+                papers: r.next() as u32,
+                npmi: r.float(),
+            })
+            .collect();
+        KnowledgeGraph {
+            format: FORMAT_VERSION,
+            generator: r.text(),
+            types: Vec::new(),
+            papers,
+            entities,
+            mentions,
+            paper_links,
+            cooccurrences,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Num;
+    use super::{write_chunked, write_chunks, Num, CHUNK, WINDOW};
+
+    /// Renders item `x` as a line whose length depends on `x`, so that reused buffers
+    /// holding longer leftovers would show.
+    fn line(buf: &mut Vec<u8>, i: usize, x: &u32) {
+        buf.extend_from_slice(format!("{i}:{x}:").as_bytes());
+        buf.extend(std::iter::repeat_n(
+            b'a' + (*x % 26) as u8,
+            (*x % 97) as usize,
+        ));
+        buf.push(b'\n');
+    }
+
+    #[test]
+    fn chunked_writes_are_the_items_in_order_across_windows() {
+        let step = CHUNK * WINDOW;
+        for n in [0, 1, CHUNK - 1, CHUNK + 1, step, step + 1, 3 * step + 17] {
+            let items: Vec<u32> = (0..n as u32)
+                .map(|i| i.wrapping_mul(2_654_435_761))
+                .collect();
+            let mut want = Vec::new();
+            for (i, x) in items.iter().enumerate() {
+                line(&mut want, i, x);
+            }
+            let mut got = Vec::new();
+            write_chunked(&mut got, &items, line).unwrap();
+            assert!(got == want, "{n} items");
+            // Per chunk, with the index of its first item.
+            let mut got = Vec::new();
+            write_chunks(&mut got, &items, |buf, base, chunk| {
+                for (i, x) in chunk.iter().enumerate() {
+                    line(buf, base + i, x);
+                }
+            })
+            .unwrap();
+            assert!(got == want, "{n} items, by chunk");
+        }
+    }
+
+    /// A writer that fails once it has taken `left` bytes.
+    struct Failing {
+        left: usize,
+    }
+
+    impl std::io::Write for Failing {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if b.len() > self.left {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.left -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_ends_the_chunked_write_with_its_error() {
+        let items: Vec<u32> = (0..(5 * CHUNK * WINDOW) as u32).collect();
+        for left in [0, 100, 1 << 20] {
+            let err = write_chunked(&mut Failing { left }, &items, line).unwrap_err();
+            assert_eq!(err.to_string(), "disk full");
+        }
+    }
 
     fn pushed(x: impl Num) -> String {
         let mut buf = Vec::new();
         x.push_to(&mut buf);
         String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn json_strings_and_numbers_are_the_bytes_serde_json_writes() {
+        let mut r = super::awkward::Rng(0x1234_5678_9abc_def1);
+        let mut all_bytes = String::new();
+        for b in 0..=0x7fu8 {
+            all_bytes.push(char::from(b));
+        }
+        // Each byte that may need escaping at every offset of longer plain runs, for the
+        // word-at-a-time skip.
+        let mut placed = Vec::new();
+        for c in (0u8..0x20)
+            .chain([b'"', b'\\', b'/', 0x7f])
+            .map(char::from)
+            .chain(['é', '東'])
+        {
+            for at in 0..20 {
+                placed.push(format!("{}{c}{}", "a".repeat(at), "b".repeat(19 - at)));
+            }
+        }
+        for s in std::iter::once(all_bytes)
+            .chain(placed)
+            .chain((0..20_000).map(|_| r.text()))
+        {
+            let mut got = Vec::new();
+            super::push_json_str(&mut got, &s);
+            assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+        }
+        for _ in 0..20_000 {
+            let x = r.float();
+            let mut got = Vec::new();
+            super::push_json_f64(&mut got, x);
+            assert_eq!(got, serde_json::to_vec(&x).unwrap(), "{x:e}");
+            let n = r.next() as u32;
+            let mut got = Vec::new();
+            super::push_json_u32(&mut got, n);
+            assert_eq!(got, serde_json::to_vec(&n).unwrap());
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! `--multiline-fields=true`, which `import.sh` passes). A `;` inside an array element
 //! would split it, so it is written as `,` there.
 
-use super::{io_err, write_chunks, ExportError, Num};
+use super::{io_err, run_jobs, write_chunks, ExportError, Job, Num};
 use crate::graph::{capitalize, KnowledgeGraph};
 use crate::util::write_atomic;
 use std::fs;
@@ -168,8 +168,7 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
     let eid = |i: u32| g.entities[i as usize].id.as_str();
     // The five files are written at the same time: while one waits for the disk (each
     // file is synced before it is renamed into place), the others are formatted.
-    type Job<'a> = Box<dyn FnOnce() -> Result<(), ExportError> + Send + 'a>;
-    let jobs: Vec<Job> = vec![
+    let jobs: Vec<Job<Result<(), ExportError>>> = vec![
         Box::new(|| {
             write_csv(
                 &dir.join("papers.csv"),
@@ -273,9 +272,9 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
             )
         }),
     ];
-    use rayon::prelude::*;
-    let results: Vec<Result<(), ExportError>> = jobs.into_par_iter().map(|job| job()).collect();
-    results.into_iter().collect::<Result<(), ExportError>>()?;
+    run_jobs(jobs)
+        .into_iter()
+        .collect::<Result<(), ExportError>>()?;
     let script = import_script();
     let sh = dir.join("import.sh");
     write_atomic(&sh, |w| w.write_all(script.as_bytes())).map_err(io_err(&sh))?;

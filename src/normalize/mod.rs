@@ -16,7 +16,10 @@
 use crate::extract::{Extraction, Role};
 use crate::hash::FastMap;
 use crate::util::strip_generic_head;
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+#[cfg(test)]
+use std::collections::HashMap;
 
 /// The merge key of a surface form: lowercase alphanumerics only, last word singular.
 ///
@@ -456,33 +459,28 @@ impl Normalizer {
         }
         let root: Vec<u32> = (0..n as u32).map(|k| find(&mut parent, k)).collect();
 
-        // Group keys by root (in key order), aggregating their surface forms and votes;
-        // a key alone in its group hands its counts over without copying.
-        let mut groups: Vec<Option<Group>> = (0..n).map(|_| None).collect();
-        for (k, info) in self.infos.into_iter().enumerate() {
-            let slot = &mut groups[root[k] as usize];
-            match slot {
-                None => {
-                    *slot = Some(Group {
-                        canon: info.canon,
-                        texts: info.texts,
-                        votes: info.votes,
-                    })
-                }
-                Some(g) => {
-                    for (s, c) in info.canon {
-                        *g.canon.entry(s).or_insert(0) += c;
-                    }
-                    for (s, c) in info.texts {
-                        *g.texts.entry(s).or_insert(0) += c;
-                    }
-                    if g.votes.len() < info.votes.len() {
-                        g.votes.resize(info.votes.len(), 0);
-                    }
-                    for (i, v) in info.votes.iter().enumerate() {
-                        g.votes[i] += v;
-                    }
-                }
+        // Group keys by root (in key order), aggregating their surface forms and votes into
+        // the root's own counts: a root is the smallest key of its group, so it comes first,
+        // and keys alone in their group (nearly all) stay where they are.
+        let mut infos = self.infos;
+        for k in 0..n {
+            let r = root[k] as usize;
+            if r == k {
+                continue;
+            }
+            let info = std::mem::take(&mut infos[k]);
+            let g = &mut infos[r];
+            for (s, c) in info.canon {
+                *g.canon.entry(s).or_insert(0) += c;
+            }
+            for (s, c) in info.texts {
+                *g.texts.entry(s).or_insert(0) += c;
+            }
+            if g.votes.len() < info.votes.len() {
+                g.votes.resize(info.votes.len(), 0);
+            }
+            for (i, v) in info.votes.iter().enumerate() {
+                g.votes[i] += v;
             }
         }
         // Per-paper entity lists in terms of roots, merging keys that joined.
@@ -514,50 +512,64 @@ impl Normalizer {
             }
         }
 
-        // Build entities for roots that some paper mentions.
-        let mut entities: Vec<(u32, Entity, usize)> = Vec::new();
-        for (r, g) in groups.into_iter().enumerate() {
-            let Some(g) = g else { continue };
-            let papers = papers_per_root[r];
-            if papers == 0 {
-                continue;
-            }
-            let name = most_frequent(&g.canon, &g.texts).unwrap_or_default();
-            let t = g
-                .votes
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-                .map(|(i, _)| i)
-                .unwrap_or(0);
-            let mut aliases: Vec<String> = g
-                .canon
-                .keys()
-                .chain(g.texts.keys())
-                .filter(|s| ***s != *name)
-                .map(|s| s.to_string())
-                .collect();
-            aliases.sort();
-            aliases.dedup();
-            entities.push((
-                r as u32,
-                Entity {
+        // Build entities for roots that some paper mentions: each from its own counts, so in
+        // parallel (the display name and aliases are most of the merge's time), in root order.
+        let roots: Vec<u32> = (0..n as u32)
+            .filter(|&r| root[r as usize] == r && papers_per_root[r as usize] > 0)
+            .collect();
+        let types = &self.types;
+        let (mut built, type_of): (Vec<Entity>, Vec<usize>) = roots
+            .par_iter()
+            .map(|&r| {
+                let r = r as usize;
+                let g = &infos[r];
+                let name = most_frequent(&g.canon, &g.texts).unwrap_or_default();
+                let t = g
+                    .votes
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| i)
+                    .unwrap_or(0);
+                // Sorted and deduplicated before they are copied.
+                let mut aliases: Vec<&str> = g
+                    .canon
+                    .keys()
+                    .chain(g.texts.keys())
+                    .map(|s| &**s)
+                    .filter(|s| *s != name)
+                    .collect();
+                aliases.sort_unstable();
+                aliases.dedup();
+                let entity = Entity {
                     id: slug(&name),
-                    etype: self.types.get(t).cloned().unwrap_or_default(),
+                    etype: types.get(t).cloned().unwrap_or_default(),
+                    aliases: aliases.into_iter().map(str::to_string).collect(),
                     name,
-                    aliases,
-                    papers,
+                    papers: papers_per_root[r],
                     mentions: mentions_per_root[r],
-                },
-                t,
-            ));
-        }
-        entities.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.1.id.cmp(&b.1.id)));
-        dedupe_ids(&mut entities);
+                };
+                (entity, t)
+            })
+            .unzip();
+        // Entities in (type order, id) order, entities whose ids tie in root order (as the
+        // stable sort of the entities did): the position makes the keys unique, so an
+        // unstable parallel sort of small keys gives that order.
+        let mut keys: Vec<(usize, &str, u32)> = built
+            .iter()
+            .zip(&type_of)
+            .enumerate()
+            .map(|(i, (e, &t))| (t, e.id.as_str(), i as u32))
+            .collect();
+        keys.par_sort_unstable();
+        let order: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
         let mut index = vec![u32::MAX; n];
-        for (i, (r, _, _)) in entities.iter().enumerate() {
-            index[*r as usize] = i as u32;
+        for (i, &o) in order.iter().enumerate() {
+            index[roots[o as usize] as usize] = i as u32;
         }
+        permute(&mut built, &order);
+        let mut entities = built;
+        dedupe_ids(&mut entities);
         let papers = papers
             .into_iter()
             .map(|p| {
@@ -575,16 +587,10 @@ impl Normalizer {
             .collect();
         Normalized {
             types: self.types,
-            entities: entities.into_iter().map(|(_, e, _)| e).collect(),
+            entities,
             papers,
         }
     }
-}
-
-struct Group {
-    canon: FastMap<Box<str>, u32>,
-    texts: FastMap<Box<str>, u32>,
-    votes: Vec<u32>,
 }
 
 /// Counts one more use of `s`, allocating its box only the first time.
@@ -597,16 +603,52 @@ fn bump(counts: &mut FastMap<Box<str>, u32>, s: String) {
     }
 }
 
-/// Makes entity ids unique when two entities of different keys slug alike (possible only
-/// when names differ in characters the slug drops, such as non-alphanumeric symbols).
-fn dedupe_ids(entities: &mut [(u32, Entity, usize)]) {
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    for (_, e, _) in entities.iter_mut() {
-        let n = seen.entry(e.id.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            e.id = format!("{}~{}", e.id, n);
+/// Reorders `items` in place so that `items[i]` becomes the old `items[order[i]]`
+/// (`order` is a permutation), following its cycles with swaps.
+fn permute<T>(items: &mut [T], order: &[u32]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut i = start;
+        while !done[i] {
+            done[i] = true;
+            let j = order[i] as usize;
+            if j == start {
+                break;
+            }
+            // items[i] holds the cycle's first item, which moves on to j.
+            items.swap(i, j);
+            i = j;
         }
+    }
+}
+
+/// Makes entity ids unique when two entities of different keys slug alike (possible only
+/// when names differ in characters the slug drops, such as non-alphanumeric symbols): the
+/// second and later ones, in order, get `~2`, `~3` … (slugs never contain `~`).
+fn dedupe_ids(entities: &mut [Entity]) {
+    // Ids sorted with their positions: equal ids are adjacent, in order of position.
+    let mut ids: Vec<(&str, u32)> = entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i as u32))
+        .collect();
+    ids.par_sort_unstable();
+    let mut renames: Vec<(u32, usize)> = Vec::new();
+    let mut run = 0;
+    for i in 0..ids.len() {
+        run = if i > 0 && ids[i].0 == ids[i - 1].0 {
+            run + 1
+        } else {
+            1
+        };
+        if run > 1 {
+            renames.push((ids[i].1, run));
+        }
+    }
+    drop(ids);
+    for (i, n) in renames {
+        let e = &mut entities[i as usize];
+        e.id = format!("{}~{}", e.id, n);
     }
 }
 
@@ -1102,6 +1144,162 @@ mod tests {
                 ("generative pre-trained transformer", 3)
             ]
         );
+    }
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for n in [0usize, 1, 2, 3, 10, 1000] {
+            // A random permutation (Fisher–Yates).
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            for i in (1..n).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                order.swap(i, (x % (i as u64 + 1)) as usize);
+            }
+            let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
+            let want: Vec<String> = order.iter().map(|&o| items[o as usize].clone()).collect();
+            let mut got = items;
+            permute(&mut got, &order);
+            assert_eq!(got, want, "{order:?}");
+        }
+    }
+
+    /// The id deduplication before it sorted: counts in a map, in entity order.
+    fn dedupe_ids_reference(entities: &mut [Entity]) {
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        for e in entities.iter_mut() {
+            let n = seen.entry(e.id.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                e.id = format!("{}~{}", e.id, n);
+            }
+        }
+    }
+
+    #[test]
+    fn duplicate_ids_are_numbered_in_entity_order() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for n in [0usize, 1, 5, 300, 5000] {
+            let entities: Vec<Entity> = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    Entity {
+                        // Few distinct ids, so most repeat, some many times.
+                        id: format!("id-{}", x % (n as u64 / 3 + 1)),
+                        name: String::new(),
+                        etype: String::new(),
+                        aliases: Vec::new(),
+                        papers: 1,
+                        mentions: 1,
+                    }
+                })
+                .collect();
+            let mut want = entities.clone();
+            dedupe_ids_reference(&mut want);
+            let mut got = entities;
+            dedupe_ids(&mut got);
+            assert_eq!(got, want);
+        }
+    }
+
+    /// A corpus of `n` papers drawing mentions from a small vocabulary of case, plural and
+    /// hyphen variants, acronyms (defined and not, some ambiguous) and names that slug
+    /// alike, so that keys merge, types tie and ids collide.
+    fn random_corpus(n: usize, seed: u64) -> Vec<Extraction> {
+        const VOCAB: [(&str, &str); 20] = [
+            ("method", "Large Language Models"),
+            ("method", "large-language model"),
+            ("method", "LLMs"),
+            ("method", "LLM"),
+            ("concept", "continual learning"),
+            ("concept", "contrastive learning"),
+            ("concept", "CL"),
+            ("method", "GPT"),
+            ("method", "GPT-3"),
+            ("method", "GPT3"),
+            ("dataset", "CIFAR-100"),
+            ("dataset", "CIFAR-100 dataset"),
+            ("concept", "Multi-task learning"),
+            ("concept", "multi-task learning"),
+            ("method", "C++"),
+            ("method", "C#"),
+            ("concept", "c"),
+            ("dataset", "x model"),
+            ("concept", "X model"),
+            ("method", "Vision\nLanguage  Models"),
+        ];
+        const DEFS: [(&str, &str); 4] = [
+            ("LLMs", "Large Language Models"),
+            ("CL", "continual learning"),
+            ("CL", "contrastive learning"),
+            ("GPT3", "generative pre-trained transformer"),
+        ];
+        let mut x = seed;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        (0..n)
+            .map(|i| {
+                let mentions = (0..next(6))
+                    .map(|_| {
+                        let (t, text) = VOCAB[next(VOCAB.len() as u64) as usize];
+                        let (_, canonical) = VOCAB[next(VOCAB.len() as u64) as usize];
+                        let canonical = if next(3) == 0 { canonical } else { text };
+                        mention(t, text, canonical)
+                    })
+                    .collect();
+                let defs: Vec<(&str, &str)> = (0..next(2))
+                    .map(|_| DEFS[next(DEFS.len() as u64) as usize])
+                    .collect();
+                ex(&format!("p{i}"), mentions, &defs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_merge_is_the_same_at_any_thread_count() {
+        let types = vec![
+            "method".to_string(),
+            "dataset".to_string(),
+            "concept".to_string(),
+        ];
+        for seed in 1..=20u64 {
+            let corpus = random_corpus(300, seed);
+            let merge = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| {
+                    let mut n = Normalizer::new(&types);
+                    for e in &corpus {
+                        n.add(e);
+                    }
+                    n.finish()
+                })
+            };
+            let one = merge(1);
+            assert_eq!(one, merge(4), "seed {seed}");
+            // Entities in (type order, id) order, ids unique.
+            let base = |id: &str| id.split('~').next().unwrap_or("").to_string();
+            let pos = |t: &str| one.types.iter().position(|x| x == t);
+            for w in one.entities.windows(2) {
+                assert!(
+                    (pos(&w[0].etype), base(&w[0].id)) <= (pos(&w[1].etype), base(&w[1].id)),
+                    "{w:?}"
+                );
+            }
+            let ids: std::collections::BTreeSet<&str> =
+                one.entities.iter().map(|e| e.id.as_str()).collect();
+            assert_eq!(ids.len(), one.entities.len());
+        }
     }
 
     #[test]
