@@ -130,6 +130,96 @@ pub(crate) mod byte_class {
     }
 }
 
+/// What each byte becomes in a JSON string, as `serde_json` escapes it: 0 for itself, the
+/// second byte of a short escape (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`), or `u` for
+/// `\u00XX` (the other control characters).
+static JSON_ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[b'\t' as usize] = b't';
+    t[b'\n' as usize] = b'n';
+    t[0x0c] = b'f';
+    t[b'\r' as usize] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Appends `s` as a quoted JSON string: the bytes `serde_json` writes for it.
+pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    push_json_str_contents(out, s);
+    out.push(b'"');
+}
+
+/// Eight bytes of `b` from `i` as a little-endian word.
+#[inline(always)]
+pub(crate) fn word_at(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Word-at-a-time byte tests: a byte of `x` equal to `c` is a zero byte of `x ^ c…c`, and
+/// a zero byte (or one below `n`) sets the high bit of its lane in `x - n…n & !x`.
+pub(crate) mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// Whether a byte of `x` is below `n` (for `n` ≤ 0x80).
+    #[inline(always)]
+    pub(crate) fn any_below(x: u64, n: u8) -> bool {
+        x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0
+    }
+
+    /// Whether a byte of `x` equals `c`.
+    #[inline(always)]
+    pub(crate) fn any_eq(x: u64, c: u8) -> bool {
+        any_below(x ^ (ONES * u64::from(c)), 1)
+    }
+}
+
+/// Appends `s` escaped for the inside of a JSON string, copying runs of plain text at once.
+pub(crate) fn push_json_str_contents(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // Words without a byte to escape are skipped eight bytes at a time: most text has none.
+    let mut start = 0;
+    while start + 8 <= b.len() {
+        let x = word_at(b, start);
+        if swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\') {
+            break;
+        }
+        start += 8;
+    }
+    if start == b.len() {
+        out.extend_from_slice(b);
+        return;
+    }
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate().skip(start) {
+        let esc = JSON_ESCAPE[usize::from(c)];
+        if esc == 0 {
+            continue;
+        }
+        out.extend_from_slice(&b[from..i]);
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(c >> 4)]);
+            out.push(HEX[usize::from(c & 0xf)]);
+        } else {
+            out.extend_from_slice(&[b'\\', esc]);
+        }
+        from = i + 1;
+    }
+    out.extend_from_slice(&b[from..]);
+}
+
 /// Head nouns that add nothing after a name: "miniImageNet benchmark" is miniImageNet,
 /// "GAST model" is GAST.
 const GENERIC_HEADS: &[&str] = &[

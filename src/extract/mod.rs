@@ -12,6 +12,7 @@ mod phrase;
 
 use crate::corpus::Paper;
 use crate::rules::{AcronymDefault, RuleSet};
+use crate::util::push_json_str;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -134,56 +135,6 @@ fn push_array<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u
         item(out, x);
     }
     out.push(b']');
-}
-
-/// The bytes a JSON string must escape: control characters, `"` and `\\`.
-static NEEDS_ESCAPE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
-        b += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
-
-/// Appends `s` as a JSON string, escaped as `serde_json` escapes it: `"`, `\\`, the short
-/// escapes for backspace, tab, newline, form feed and carriage return, `\u00xx` for the
-/// other control characters; everything else as it is.
-fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    let b = s.as_bytes();
-    let mut from = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if !NEEDS_ESCAPE[usize::from(c)] {
-            continue;
-        }
-        let esc: &[u8] = match c {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            b'\t' => b"\\t",
-            b'\n' => b"\\n",
-            0x0c => b"\\f",
-            b'\r' => b"\\r",
-            0..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&b[from..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(c >> 4)]);
-            out.push(HEX[usize::from(c & 0xf)]);
-        } else {
-            out.extend_from_slice(esc);
-        }
-        from = i + 1;
-    }
-    out.extend_from_slice(&b[from..]);
-    out.push(b'"');
 }
 
 /// Where a candidate mention came from; acronym candidates override others on the same span.
