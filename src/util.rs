@@ -241,6 +241,8 @@ const GENERIC_HEADS: &[&str] = &[
     "architectures",
     "algorithm",
     "algorithms",
+    "approach",
+    "approaches",
 ];
 
 /// `s` split into the words before a generic last word and that word ("Cityscapes

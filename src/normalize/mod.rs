@@ -957,6 +957,8 @@ mod tests {
             ("GPT-4 models", "GPT-4"),
             ("RLHF algorithms", "RLHF"),
             ("GAN architectures", "GAN"),
+            ("RAG approach", "RAG"),
+            ("CNN approaches", "CNN"),
         ];
         for (a, b) in with_heads {
             assert_eq!(key(a), key(b), "{a} vs {b}");
@@ -965,6 +967,7 @@ mod tests {
             ("language model", "language"),
             ("Transformer model", "Transformer"),
             ("Hopfield networks", "Hopfield"),
+            ("learning approach", "learning"),
             ("Large Language Model", "Large Language"),
             ("ImageNet pretrained model", "ImageNet pretrained"),
             ("GPT-4", "GPT-4V"),
