@@ -732,6 +732,12 @@ fn names_and_context() {
             "dataset",
         ),
         ("a new method called RankMe improves", "RankMe", "method"),
+        // A capitalised long name, then a short name that is no acronym of it.
+        (
+            "we propose a generic approach called Adaptive Note-Enhanced RAG (Adaptive-Note) for QA",
+            "Adaptive-Note",
+            "method",
+        ),
         (
             "on four datasets: FashionIQ, CIRR, GeneCIS, and CIRCO",
             "GeneCIS",
