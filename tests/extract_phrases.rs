@@ -1133,6 +1133,11 @@ fn quality10_task_coordinations_and_resolution() {
             ("text classification", "task"),
             &["correct classification", "seven text classification"],
         ),
+        (
+            "It elicits internal knowledge acquisition .",
+            ("internal knowledge acquisition", "task"),
+            &["elicits internal knowledge acquisition"],
+        ),
         // the usual spelling of a Papers-with-Code name written "Text-To-SQL"
         (
             "Our parser handles text-to-SQL well .",
