@@ -1154,6 +1154,23 @@ fn quality10_task_coordinations_and_resolution() {
     check_table(table, Some("task"));
     // the same for phrases of any type
     let any: &[RuleRow] = &[
+        // a verb after a name ends the phrase
+        (
+            "Our CP-SSM surpasses Transformer-based models .",
+            ("Transformer-based models", "method"),
+            &["CP-SSM surpasses Transformer-based models"],
+        ),
+        // a full stop whose space is missing ends the sentence, not a word
+        (
+            "We adopt the learnware paradigm.The system is fast .",
+            ("", ""),
+            &["learnware paradigm.The system", "paradigm.The system"],
+        ),
+        (
+            "We build on Video VAEs.Our model is fast .",
+            ("VAEs", "method"),
+            &["Video VAEs.Our model"],
+        ),
         (
             "The resulting statistical machine translation system is fast .",
             ("statistical machine translation system", "method"),

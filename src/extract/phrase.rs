@@ -28,7 +28,8 @@ pub(crate) struct Tok {
 }
 
 /// Splits `text` into words and punctuation. A word is a run of letters and digits with
-/// inner `-`, `'`, `’`, `.`, `/`, `+` between word characters ("GPT-4", "3.5", "NEVIS'22");
+/// inner `-`, `'`, `’`, `.`, `/`, `+` between word characters ("GPT-4", "3.5", "NEVIS'22"),
+/// except a `.` between a lower-case letter and a capital (a sentence end without its space);
 /// a free-standing dash between two words joins them, as tokenized corpora write hyphens
 /// ("multi - document summarization").
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
@@ -78,8 +79,15 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     }
                     i += l;
                 }
-                // Inner joiners.
-                if i + 1 < n && matches!(b[i], b'-' | b'\'' | b'.' | b'/' | b'+') && is_w(i + 1) {
+                // Inner joiners; a full stop between a lower-case letter and a capital ends a
+                // sentence whose space is missing ("paradigm.The system"), not a word.
+                if i + 1 < n
+                    && matches!(b[i], b'-' | b'\'' | b'.' | b'/' | b'+')
+                    && is_w(i + 1)
+                    && !(b[i] == b'.'
+                        && b[i - 1].is_ascii_lowercase()
+                        && b[i + 1].is_ascii_uppercase())
+                {
                     if b[i] == b'-' {
                         last_part = i + 1;
                     }
