@@ -159,10 +159,22 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
 
 /// Eight bytes of `b` from `i` as a little-endian word.
 #[inline(always)]
-pub(crate) fn word_at(b: &[u8], i: usize) -> u64 {
+fn word_at(b: &[u8], i: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[i..i + 8]);
     u64::from_le_bytes(w)
+}
+
+/// The length of the leading whole eight-byte words of `b` in which `special` finds nothing
+/// (a multiple of eight, or less than eight short of `b.len()`): the plain text an escaper
+/// can copy without looking at each byte.
+#[inline]
+pub(crate) fn plain_words(b: &[u8], special: impl Fn(u64) -> bool) -> usize {
+    let mut i = 0;
+    while i + 8 <= b.len() && !special(word_at(b, i)) {
+        i += 8;
+    }
+    i
 }
 
 /// Word-at-a-time byte tests: a byte of `x` equal to `c` is a zero byte of `x ^ c…c`, and
@@ -188,14 +200,9 @@ pub(crate) mod swar {
 pub(crate) fn push_json_str_contents(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     // Words without a byte to escape are skipped eight bytes at a time: most text has none.
-    let mut start = 0;
-    while start + 8 <= b.len() {
-        let x = word_at(b, start);
-        if swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\') {
-            break;
-        }
-        start += 8;
-    }
+    let start = plain_words(b, |x| {
+        swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\')
+    });
     if start == b.len() {
         out.extend_from_slice(b);
         return;
@@ -294,6 +301,16 @@ pub(crate) fn le_tail(rest: &[u8]) -> u64 {
     } else {
         0
     }
+}
+
+/// Advances a xorshift state and returns it: the reproducible pseudo-random numbers of the
+/// randomized tests.
+#[cfg(test)]
+pub(crate) fn xorshift(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
 }
 
 #[cfg(test)]

@@ -67,21 +67,15 @@ fn xml_escape_into(out: &mut Vec<u8>, s: &str) {
     use super::swar::{any_below, any_eq};
     let bytes = s.as_bytes();
     // Words without a byte of interest are skipped eight bytes at a time.
-    let mut i = 0;
-    while i + 8 <= bytes.len() {
-        let x = super::word_at(bytes, i);
-        if any_below(x, 0x20)
+    let mut i = crate::util::plain_words(bytes, |x| {
+        any_below(x, 0x20)
             || any_eq(x, b'&')
             || any_eq(x, b'<')
             || any_eq(x, b'>')
             || any_eq(x, b'"')
             || any_eq(x, b'\'')
             || any_eq(x, 0xEF)
-        {
-            break;
-        }
-        i += 8;
-    }
+    });
     if i == bytes.len() {
         out.extend_from_slice(bytes);
         return;

@@ -140,7 +140,7 @@ pub fn run_jobs<'a, R: Send + 'a>(jobs: Vec<Job<'a, R>>) -> Vec<R> {
     })
 }
 
-pub(crate) use crate::util::{push_json_str, push_json_str_contents, swar, word_at};
+pub(crate) use crate::util::{push_json_str, push_json_str_contents, swar};
 
 /// Appends a number as `serde_json` writes it: finite floats by its own formatter, others
 /// as `null`.
@@ -217,9 +217,7 @@ pub(crate) mod awkward {
 
     impl Rng {
         pub(crate) fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
+            crate::util::xorshift(&mut self.0);
             self.0
         }
         pub(crate) fn below(&mut self, n: usize) -> usize {
@@ -457,9 +455,7 @@ mod tests {
         // Scores as exports hold them (rounded to six digits) and arbitrary bit patterns.
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for i in 0..200_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            crate::util::xorshift(&mut state);
             let x = if i % 2 == 0 {
                 f64::from_bits(state)
             } else {

@@ -420,9 +420,7 @@ mod tests {
         for _ in 0..2000 {
             let row: Vec<String> = (0..4)
                 .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    crate::util::xorshift(&mut state);
                     let len = (state % 12) as usize;
                     (0..len)
                         .map(|i| {
@@ -441,9 +439,7 @@ mod tests {
         let alphabet = b"ab,\"\n\r;\x80\xff\x01\x2b\x2d";
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..50_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            crate::util::xorshift(&mut state);
             let len = (state % 40) as usize;
             let s: Vec<u8> = (0..len)
                 .map(|i| {

@@ -1250,9 +1250,7 @@ mod tests {
         let mut pick = |n: u64| -> String {
             (0..n)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    crate::util::xorshift(&mut x);
                     alphabet[(x % alphabet.len() as u64) as usize]
                 })
                 .collect()
@@ -1292,9 +1290,7 @@ mod tests {
         let alphabet = b"aZq0-/'.&x";
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..3000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::util::xorshift(&mut x);
             let len = 1 + (x % 9) as usize;
             words.push(
                 (0..len)

@@ -528,6 +528,16 @@ fn singular(w: &str) -> &str {
     }
 }
 
+/// Whether `words` end with the head `h` (its last word also in the singular).
+fn ends_with_head(words: &[String], h: &[String]) -> bool {
+    h.len() <= words.len()
+        && words[words.len() - h.len()..]
+            .iter()
+            .zip(h)
+            .enumerate()
+            .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw))
+}
+
 /// The type whose `heads` best match the end of `words` (longest head, then priority, then
 /// the first in type and file order). Only heads ending in the last word (or its singular)
 /// can match, so only those are tried.
@@ -548,16 +558,7 @@ fn type_by_head(rules: &RuleSet, words: &[String]) -> Option<usize> {
     for (ti, hi) in cands {
         let (ti, info) = (ti as usize, &rules.type_info[ti as usize]);
         let h = &info.heads[hi as usize];
-        if h.len() > words.len() {
-            continue;
-        }
-        let tail = &words[words.len() - h.len()..];
-        let ok = tail
-            .iter()
-            .zip(h)
-            .enumerate()
-            .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw));
-        if ok {
+        if ends_with_head(words, h) {
             let cand = (h.len(), info.priority, ti);
             let better = match best {
                 None => true,
@@ -721,9 +722,7 @@ mod tests {
         let mut x = seed | 1;
         (0..len)
             .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                crate::util::xorshift(&mut x);
                 pool[(x % pool.len() as u64) as usize]
             })
             .collect()
@@ -793,15 +792,11 @@ mod head_tests {
     fn all_heads(rules: &RuleSet, words: &[String]) -> Option<usize> {
         let mut best: Option<(usize, i64, usize)> = None;
         for (ti, info) in rules.type_info.iter().enumerate() {
-            for h in info.heads.iter().filter(|h| h.len() <= words.len()) {
-                let tail = &words[words.len() - h.len()..];
-                let ok = tail
-                    .iter()
-                    .zip(h)
-                    .enumerate()
-                    .all(|(i, (w, hw))| w == hw || (i + 1 == h.len() && singular(w) == hw));
+            for h in &info.heads {
                 let cand = (h.len(), info.priority, ti);
-                if ok && best.is_none_or(|(l, p, _)| cand.0 > l || (cand.0 == l && cand.1 > p)) {
+                if ends_with_head(words, h)
+                    && best.is_none_or(|(l, p, _)| cand.0 > l || (cand.0 == l && cand.1 > p))
+                {
                     best = Some(cand);
                 }
             }

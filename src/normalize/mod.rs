@@ -884,9 +884,7 @@ mod tests {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         (0..n)
             .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                crate::util::xorshift(&mut x);
                 let len = (x % 24) as usize;
                 (0..len)
                     .map(|i| {
@@ -1156,9 +1154,7 @@ mod tests {
             // A random permutation (Fisher–Yates).
             let mut order: Vec<u32> = (0..n as u32).collect();
             for i in (1..n).rev() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                crate::util::xorshift(&mut x);
                 order.swap(i, (x % (i as u64 + 1)) as usize);
             }
             let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
@@ -1187,9 +1183,7 @@ mod tests {
         for n in [0usize, 1, 5, 300, 5000] {
             let entities: Vec<Entity> = (0..n)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    crate::util::xorshift(&mut x);
                     Entity {
                         // Few distinct ids, so most repeat, some many times.
                         id: format!("id-{}", x % (n as u64 / 3 + 1)),
@@ -1243,9 +1237,7 @@ mod tests {
         ];
         let mut x = seed;
         let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::util::xorshift(&mut x);
             x % m
         };
         (0..n)

@@ -195,9 +195,7 @@ mod tests {
         // Small alphabet so that keys overlap and share prefixes a lot.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::util::xorshift(&mut seed);
             seed
         };
         let alphabet = ["a", "B", "b", "-", " ", "é", "ab", "A"];

@@ -178,9 +178,7 @@ mod tests {
         for _ in 0..500 {
             let mut s = String::new();
             for _ in 0..(x % 60) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                crate::util::xorshift(&mut x);
                 s.push(alphabet[(x % alphabet.len() as u64) as usize]);
             }
             texts.push(s);
