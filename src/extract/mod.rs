@@ -190,7 +190,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
     let mut defs = Vec::new();
-    let mut active: [Vec<Vec<(usize, usize)>>; 2] = [Vec::new(), Vec::new()];
+    let mut active: [pattern::Active; 2] = Default::default();
     let mut toks = Vec::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);

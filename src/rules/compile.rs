@@ -8,7 +8,7 @@ use super::triggers::Triggers;
 use super::{Diagnostic, EntityType, RuleSet, ACRONYM_RULES};
 use crate::extract::Role;
 use crate::hash::{FastMap, FastSet};
-use regex::Regex;
+use regex_automata::meta::Regex;
 use std::path::Path;
 
 /// A string set with the fast hasher: the chunker looks words up once per word, and
@@ -122,8 +122,13 @@ pub struct PhraseRule {
 pub struct PatternRule {
     pub type_idx: usize,
     pub rule: usize,
+    /// The pattern, compiled as `regex::Regex::new` compiles it; held as the engine itself
+    /// so that it can also be searched anchored at a trigger hit.
     pub regex: Regex,
     pub group: usize,
+    /// Every match starts with one of the pattern's trigger words, so searching anchored
+    /// at each trigger hit finds exactly the matches a search of the windows finds.
+    pub at_triggers: bool,
     pub role: Option<Role>,
     pub split: bool,
     pub emit: bool,
@@ -132,6 +137,53 @@ pub struct PatternRule {
     pub role_types: Vec<usize>,
     pub in_title: bool,
     pub in_abstract: bool,
+}
+
+/// Compiles a pattern's regex with the configuration `regex::Regex::new` uses (same
+/// syntax, same limits, same matches), as the underlying engine, whose searches can be
+/// anchored; also tells whether every match starts with one of `triggers` (see
+/// [`starts_with_trigger`]). A rejected regex is reported with `regex`'s own message.
+pub(crate) fn compile_regex(pattern: &str, triggers: &[&str]) -> Result<(Regex, bool), String> {
+    let message = |e: &dyn std::fmt::Display| match regex::Regex::new(pattern) {
+        Err(re) => re.to_string(),
+        Ok(_) => e.to_string(),
+    };
+    let syntax = regex_automata::util::syntax::Config::new().utf8(true);
+    let hir =
+        regex_automata::util::syntax::parse_with(pattern, &syntax).map_err(|e| message(&e))?;
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(10 * (1 << 20)))
+        .hybrid_cache_capacity(2 * (1 << 20))
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true);
+    let regex = regex_automata::meta::Builder::new()
+        .configure(config)
+        .syntax(syntax)
+        .build_from_hir(&hir)
+        .map_err(|e| message(&e))?;
+    Ok((regex, starts_with_trigger(&hir, triggers)))
+}
+
+/// Whether every match of the regex `hir` begins with one of `triggers` (ASCII case
+/// ignored, as trigger words are found): true when the regex's prefix literals are a finite
+/// set and each starts with a trigger. "(?-u:\b)(?:called|named) …" with triggers "called"
+/// and "named" qualifies; "(?:we|paper) … propose" with trigger "propose" does not.
+pub(crate) fn starts_with_trigger(hir: &regex_syntax::hir::Hir, triggers: &[&str]) -> bool {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    let Some(literals) = seq.literals() else {
+        return false;
+    };
+    let triggers: Vec<Vec<u8>> = triggers
+        .iter()
+        .map(|t| t.as_bytes().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    !literals.is_empty()
+        && literals.iter().all(|lit| {
+            let lit = lit.as_bytes().to_ascii_lowercase();
+            triggers.iter().any(|t| lit.starts_with(t))
+        })
 }
 
 /// Adds the lower-cased single words of a rule-file list to `out`; each empty or multi-word
@@ -689,7 +741,8 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                 ));
                 ok = false;
             }
-            let regex = match Regex::new(p.regex.get_ref()) {
+            let words: Vec<&str> = p.triggers.iter().map(|t| t.get_ref().trim()).collect();
+            let regex = match compile_regex(p.regex.get_ref(), &words) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     ctx.diags.push(f.diag(
@@ -700,9 +753,10 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
                     None
                 }
             };
-            let group = regex
-                .as_ref()
-                .and_then(|r| r.capture_names().position(|n| n == Some("entity")));
+            let group = regex.as_ref().and_then(|(r, _)| {
+                r.group_info()
+                    .to_index(regex_automata::PatternID::ZERO, "entity")
+            });
             if regex.is_some() && group.is_none() {
                 ctx.diags.push(f.diag(
                     &p.regex.span(),
@@ -726,11 +780,13 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             for t in &p.triggers {
                 triggers.push((t.get_ref().trim().to_string(), idx));
             }
+            let (regex, at_triggers) = regex.unwrap();
             patterns.push(PatternRule {
                 type_idx: ti,
                 rule: rule.unwrap(),
-                regex: regex.unwrap(),
+                regex,
                 group: group.unwrap(),
+                at_triggers,
                 role,
                 split: p.split.as_ref().map(|s| *s.get_ref()).unwrap_or(false),
                 emit,
@@ -989,4 +1045,89 @@ fn _assert_send_sync() {
     fn f<T: Send + Sync>() {}
     f::<super::RuleSet>();
     f::<Regex>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which patterns can run anchored at their trigger hits: only those whose every match
+    /// begins with one of the triggers.
+    #[test]
+    fn trigger_led_patterns_are_recognised() {
+        let cases: &[(&str, &[&str], bool)] = &[
+            (
+                r"(?-u:\b)(?:called|named)[ ]+(?P<entity>\w+)",
+                &["called", "named"],
+                true,
+            ),
+            (
+                r"(?:Called|NAMED) (?P<entity>\w+)",
+                &["called", "named"],
+                true,
+            ),
+            (
+                r"(?:propos|present)(?:e|es|ed)? (?P<entity>\w+)",
+                &["propos", "present"],
+                true,
+            ),
+            // A trigger that is only a prefix of one alternative's first word still starts it.
+            (r"(?:using|uses) (?P<entity>\w+)", &["us"], true),
+            // One alternative does not start with a trigger.
+            (r"(?:called|named) (?P<entity>\w+)", &["called"], false),
+            // The trigger is in the middle.
+            (
+                r"(?:we|paper) (?:propose) (?P<entity>\w+)",
+                &["propose"],
+                false,
+            ),
+            // The match starts with the capture: no finite set of first literals.
+            (r"(?P<entity>[A-Z]\w+), a", &[", a"], false),
+            (r"(?:a|b)*called (?P<entity>\w+)", &["called"], false),
+            (r"^(?P<entity>\w+):", &[":"], false),
+            // No triggers at all.
+            (r"called (?P<entity>\w+)", &[], false),
+            (r"called (?P<entity>\w+)", &[""], false),
+            // Whitespace classes spell several literals; each must start with a trigger.
+            (
+                r"data[ \t]?sets (?P<entity>\w+)",
+                &["data sets", "datasets"],
+                false,
+            ),
+            (
+                r"data[ \t]?sets (?P<entity>\w+)",
+                &["data sets", "datasets", "data\tsets"],
+                true,
+            ),
+        ];
+        for &(re, triggers, want) in cases {
+            let hir = regex_syntax::parse(re).unwrap();
+            assert_eq!(
+                starts_with_trigger(&hir, triggers),
+                want,
+                "{re} {triggers:?}"
+            );
+            assert_eq!(compile_regex(re, triggers).unwrap().1, want, "{re}");
+        }
+    }
+
+    /// The engine compiled for patterns finds what `regex::Regex` finds, and rejects what it
+    /// rejects with its message.
+    #[test]
+    fn pattern_regexes_compile_like_regex() {
+        let (re, _) =
+            compile_regex(r"(?-u:\b)(?:called|named)[ ]+(?P<entity>\p{Lu}\w+)", &[]).unwrap();
+        let hay = "we named Ängström, called Zed";
+        let std = regex::Regex::new(r"(?-u:\b)(?:called|named)[ ]+(?P<entity>\p{Lu}\w+)").unwrap();
+        let ours: Vec<(usize, usize)> = re.find_iter(hay).map(|m| (m.start(), m.end())).collect();
+        let theirs: Vec<(usize, usize)> =
+            std.find_iter(hay).map(|m| (m.start(), m.end())).collect();
+        assert_eq!(ours, theirs);
+        assert_eq!(ours.len(), 2);
+        let bad = "(?P<entity>[a-";
+        assert_eq!(
+            compile_regex(bad, &[]).unwrap_err(),
+            regex::Regex::new(bad).unwrap_err().to_string()
+        );
+    }
 }
