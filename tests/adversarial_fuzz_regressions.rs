@@ -191,19 +191,15 @@ fn check_extract_fixtures(target: &str) {
     for f in fixtures(target) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         let (title, abs) = text.split_once('\n').unwrap_or((&text, ""));
-        let paper = paperkg::corpus::Paper {
-            id: "fuzz".into(),
-            title: title.into(),
-            abstract_text: abs.into(),
-            source: paperkg::corpus::SourcePos {
+        let paper = paperkg::corpus::Paper::new(
+            "fuzz",
+            title,
+            abs,
+            paperkg::corpus::SourcePos {
                 file: f.display().to_string(),
                 line: 1,
             },
-            categories: vec![],
-            authors: vec![],
-            year: None,
-            duplicate_of: None,
-        };
+        );
         let ex = paperkg::extract::extract(&rules, &paper);
         for m in &ex.mentions {
             let field = match m.field {

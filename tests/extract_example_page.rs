@@ -17,19 +17,15 @@ fn page_papers() -> Vec<Paper> {
     for i in 0..lines.len().saturating_sub(2) {
         let (t, b, a) = (lines[i].trim(), lines[i + 1].trim(), lines[i + 2].trim());
         if !t.is_empty() && b.is_empty() && a.len() > 300 && t.len() < 300 {
-            papers.push(Paper {
-                id: format!("p{}", papers.len()),
-                title: t.to_string(),
-                abstract_text: a.to_string(),
-                source: SourcePos {
+            papers.push(Paper::new(
+                format!("p{}", papers.len()),
+                t.to_string(),
+                a.to_string(),
+                SourcePos {
                     file: "trending-papers.txt".into(),
                     line: i as u64 + 1,
                 },
-                categories: vec![],
-                authors: vec![],
-                year: None,
-                duplicate_of: None,
-            });
+            ));
         }
     }
     papers

@@ -17,19 +17,15 @@ fn rules() -> &'static RuleSet {
 }
 
 fn run(abs: &str) -> Extraction {
-    let p = Paper {
-        id: "x".into(),
-        title: "x".into(),
-        abstract_text: abs.into(),
-        source: SourcePos {
+    let p = Paper::new(
+        "x",
+        "x",
+        abs,
+        SourcePos {
             file: "t".into(),
             line: 1,
         },
-        categories: vec![],
-        authors: vec![],
-        year: None,
-        duplicate_of: None,
-    };
+    );
     extract(rules(), &p)
 }
 

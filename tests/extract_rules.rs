@@ -15,19 +15,15 @@ fn rules() -> &'static RuleSet {
 }
 
 fn paper(title: &str, abs: &str) -> Paper {
-    Paper {
-        id: "x".into(),
-        title: title.into(),
-        abstract_text: abs.into(),
-        source: SourcePos {
+    Paper::new(
+        "x",
+        title,
+        abs,
+        SourcePos {
             file: "t".into(),
             line: 1,
         },
-        categories: vec![],
-        authors: vec![],
-        year: None,
-        duplicate_of: None,
-    }
+    )
 }
 
 fn run(abs: &str) -> Extraction {

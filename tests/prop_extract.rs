@@ -17,19 +17,15 @@ fn rules() -> &'static RuleSet {
 }
 
 fn paper(title: &str, abs: &str) -> Paper {
-    Paper {
-        id: "p".into(),
-        title: title.into(),
-        abstract_text: abs.into(),
-        source: SourcePos {
+    Paper::new(
+        "p",
+        title,
+        abs,
+        SourcePos {
             file: "prop".into(),
             line: 1,
         },
-        categories: vec![],
-        authors: vec![],
-        year: None,
-        duplicate_of: None,
-    }
+    )
 }
 
 /// Text made of pieces the rules react to (dictionary terms, acronym definitions, trigger

@@ -88,6 +88,28 @@ pub struct Paper {
     pub duplicate_of: Option<String>,
 }
 
+impl Paper {
+    /// A paper with no metadata beyond its text: what a program that builds its own papers
+    /// (and the tests) hands to extraction.
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        abstract_text: impl Into<String>,
+        source: SourcePos,
+    ) -> Paper {
+        Paper {
+            id: id.into(),
+            title: title.into(),
+            abstract_text: abstract_text.into(),
+            source,
+            categories: Vec::new(),
+            authors: Vec::new(),
+            year: None,
+            duplicate_of: None,
+        }
+    }
+}
+
 /// A record that could not be read as a paper, with where it is and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reject {

@@ -146,18 +146,16 @@ pub fn evaluate(rules: &RuleSet, gold: &Path, format: GoldFormat) -> Result<Eval
     let papers: Vec<Paper> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| Paper {
-            id: d.id.clone(),
-            title: String::new(),
-            abstract_text: d.text.clone(),
-            source: SourcePos {
-                file: gold.display().to_string(),
-                line: i as u64 + 1,
-            },
-            categories: Vec::new(),
-            authors: Vec::new(),
-            year: None,
-            duplicate_of: None,
+        .map(|(i, d)| {
+            Paper::new(
+                d.id.clone(),
+                String::new(),
+                d.text.clone(),
+                SourcePos {
+                    file: gold.display().to_string(),
+                    line: i as u64 + 1,
+                },
+            )
         })
         .collect();
     let predicted = extract_batch(rules, &papers);

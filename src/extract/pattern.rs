@@ -436,6 +436,21 @@ mod tests {
         papers
     }
 
+    /// Extracts `paper` with the switch `flag` off and on, asserts both give the same, and
+    /// returns that extraction.
+    fn same_either_way(
+        flag: &'static std::thread::LocalKey<Cell<bool>>,
+        rules: &crate::rules::RuleSet,
+        paper: &crate::corpus::Paper,
+    ) -> crate::extract::Extraction {
+        let off = crate::extract::extract(rules, paper);
+        flag.with(|f| f.set(true));
+        let on = crate::extract::extract(rules, paper);
+        flag.with(|f| f.set(false));
+        assert_eq!(off, on, "paper {}: {}", paper.id, paper.abstract_text);
+        on
+    }
+
     fn shipped_rules() -> crate::rules::RuleSet {
         crate::rules::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
     }
@@ -448,11 +463,7 @@ mod tests {
         let papers = sample_papers();
         let mut with_roles = 0;
         for p in &papers {
-            let lazy = crate::extract::extract(&rules, p);
-            EAGER.with(|e| e.set(true));
-            let eager = crate::extract::extract(&rules, p);
-            EAGER.with(|e| e.set(false));
-            assert_eq!(lazy, eager, "paper {}", p.id);
+            let eager = same_either_way(&EAGER, &rules, p);
             with_roles += usize::from(eager.mentions.iter().any(|m| m.role.is_some()));
         }
         // The comparison means something only if roles are found.
@@ -473,11 +484,7 @@ mod tests {
         let papers = sample_papers();
         let mut from_patterns = 0;
         for p in &papers {
-            let fast = crate::extract::extract(&rules, p);
-            WINDOWED.with(|e| e.set(true));
-            let slow = crate::extract::extract(&rules, p);
-            WINDOWED.with(|e| e.set(false));
-            assert_eq!(fast, slow, "paper {}", p.id);
+            let slow = same_either_way(&WINDOWED, &rules, p);
             from_patterns += usize::from(!slow.mentions.is_empty());
         }
         assert!(from_patterns * 2 >= papers.len(), "{from_patterns}");
@@ -522,24 +529,16 @@ triggers = ["termed"]
         ];
         let mut found = 0;
         for (i, t) in texts.iter().enumerate() {
-            let paper = crate::corpus::Paper {
-                id: format!("p{i}"),
-                title: String::new(),
-                abstract_text: (*t).to_string(),
-                source: crate::corpus::SourcePos {
+            let paper = crate::corpus::Paper::new(
+                format!("p{i}"),
+                String::new(),
+                (*t).to_string(),
+                crate::corpus::SourcePos {
                     file: "t".into(),
                     line: 1,
                 },
-                categories: vec![],
-                authors: vec![],
-                year: None,
-                duplicate_of: None,
-            };
-            let fast = crate::extract::extract(&rules, &paper);
-            WINDOWED.with(|e| e.set(true));
-            let slow = crate::extract::extract(&rules, &paper);
-            WINDOWED.with(|e| e.set(false));
-            assert_eq!(fast, slow, "{t}");
+            );
+            let fast = same_either_way(&WINDOWED, &rules, &paper);
             found += fast.mentions.len();
         }
         assert!(found >= 10, "{found}");
