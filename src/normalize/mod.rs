@@ -703,8 +703,10 @@ fn most_frequent(
     }
     // The singular spellings of the winner (same words but the last in the singular).
     let fold = plural_fold(best.0);
-    if fold == best.0.to_lowercase() {
-        // Already singular.
+    let lower = best.0.to_lowercase();
+    // Already singular, or a plural that belongs to the name: after "of" ("mixture of
+    // experts", "bag of words") the singular some papers write is a slip.
+    if fold == lower || lower.rsplit_once(' ').is_some_and(|(h, _)| h.ends_with(" of")) {
         return Some(best.0.to_string());
     }
     let singular = credited
@@ -843,6 +845,16 @@ mod tests {
             (&[("RLHF algorithms", 2)], "RLHF algorithms"),
             // Words that only look plural are left alone.
             (&[("analysis", 3), ("analysi", 1)], "analysis"),
+            // A plural after "of" belongs to the name.
+            (
+                &[
+                    ("Mixture of Experts", 5),
+                    ("mixture of experts", 2),
+                    ("Mixture of Expert", 2),
+                ],
+                "mixture of experts",
+            ),
+            (&[("bag of words", 3), ("bag of word", 1)], "bag of words"),
         ];
         for (counts, want) in cases {
             let m: FastMap<Box<str>, u32> =
