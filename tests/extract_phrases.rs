@@ -1187,6 +1187,20 @@ fn quality10_task_coordinations_and_resolution() {
             ("supervised pretraining", "concept"),
             &["undergone supervised pretraining", "implemented translation system"],
         ),
+        // judgement words and generic qualities of models open no phrase
+        (
+            "The core components of open-source large language models differ .",
+            ("large language models", "method"),
+            &[
+                "core components",
+                "open-source large language models",
+            ],
+        ),
+        (
+            "A training-free framework beats proprietary models and frontier models .",
+            ("", ""),
+            &["training-free framework", "proprietary models", "frontier models"],
+        ),
     ];
     check_table(any, None);
 }

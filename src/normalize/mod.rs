@@ -706,7 +706,11 @@ fn most_frequent(
     let lower = best.0.to_lowercase();
     // Already singular, or a plural that belongs to the name: after "of" ("mixture of
     // experts", "bag of words") the singular some papers write is a slip.
-    if fold == lower || lower.rsplit_once(' ').is_some_and(|(h, _)| h.ends_with(" of")) {
+    if fold == lower
+        || lower
+            .rsplit_once(' ')
+            .is_some_and(|(h, _)| h.ends_with(" of"))
+    {
         return Some(best.0.to_string());
     }
     let singular = credited
