@@ -1201,6 +1201,11 @@ fn quality10_task_coordinations_and_resolution() {
             ("", ""),
             &["training-free framework", "proprietary models", "frontier models"],
         ),
+        (
+            "Open-weight models call external tools for external knowledge retrieval .",
+            ("knowledge retrieval", "task"),
+            &["Open-weight models", "external tools", "external knowledge retrieval"],
+        ),
     ];
     check_table(any, None);
 }
