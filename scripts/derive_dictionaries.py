@@ -84,6 +84,7 @@ ORGS_AND_VENUES = {
 # Compared case-insensitively.
 NOT_ENTITIES = {
     "ssim", "psnr", "lpips", "fid", "bleu", "rouge", "meteor", "cider", "miou", "auc",
+    "ece", "dsc",  # expected calibration error, Dice similarity coefficient
     "cad", "multiple-choice", "whole slide images",
 }
 
