@@ -908,6 +908,20 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
             x.mentions
         );
     }
+    // ... nor datasets, when the dataset lists carry them (NOT_DATASETS).
+    let x = run(
+        "We train with ADAM. With the MMD baseline metric, the PCC between predictions and \
+         labels is high, and E2E latency is low.",
+    );
+    for junk in ["ADAM", "PCC", "MMD", "E2E"] {
+        assert!(
+            !x.mentions
+                .iter()
+                .any(|m| m.text == junk && m.etype == "dataset"),
+            "{junk}: {:?}",
+            x.mentions
+        );
+    }
     // "boosting" as a verb is not the ensemble method.
     let x = run("boosting performance by 5% over prior work");
     assert!(
