@@ -1217,6 +1217,12 @@ fn quality10_task_coordinations_and_resolution() {
             ("", ""),
             &["training-free framework", "proprietary models", "frontier models"],
         ),
+        // the processes of reasoning and of diffusion models are no methods
+        (
+            "The reasoning process and the denoising process differ from the decoding process .",
+            ("decoding process", "method"),
+            &["reasoning process", "denoising process"],
+        ),
         (
             "Open-weight models call external tools for external knowledge retrieval .",
             ("knowledge retrieval", "task"),
