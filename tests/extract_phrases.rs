@@ -1150,6 +1150,12 @@ fn quality10_task_coordinations_and_resolution() {
             ("internal knowledge acquisition", "task"),
             &["elicits internal knowledge acquisition"],
         ),
+        // "the next generation of …" is a time, but "next word prediction" a task
+        (
+            "We build the next generation of agents for next word prediction .",
+            ("next word prediction", "task"),
+            &["next generation"],
+        ),
         // the usual spelling of a Papers-with-Code name written "Text-To-SQL"
         (
             "Our parser handles text-to-SQL well .",
