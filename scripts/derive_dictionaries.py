@@ -90,8 +90,15 @@ NOT_ENTITIES = {
 # Papers with Code task names that name no task: a placeholder ("Task 2", 26 task mentions in
 # 10,000 ACL Anthology abstracts, from "SemEval-2020 Task 2"), a model ("XLM-R"; GSAP-NER marks
 # it as a model) and an ambiguous abbreviation ("TAG", mostly tree-adjoining grammar in ACL
-# abstracts). Compared case-insensitively; only tasks.tsv.
-NOT_TASKS = {"task 2", "xlm-r", "tag"}
+# abstracts). Also kinds of data and models that the list carries as tasks: "EEG",
+# "Computed Tomography", "Point Clouds", "3D geometry" (what a task works on), "3DGS" (3D
+# Gaussian splatting, a method) and "Vision-Language-Action" (a model family); together
+# 1,009 task mentions in 74,728 arXiv cs abstracts. Compared case-insensitively; only
+# tasks.tsv.
+NOT_TASKS = {
+    "task 2", "xlm-r", "tag",
+    "eeg", "computed tomography", "point clouds", "3d geometry", "3dgs", "vision-language-action",
+}
 
 # Names in the dataset lists that arXiv abstracts use for something else: metrics (ECE
 # expected calibration error, DSC Dice similarity coefficient, PCC Pearson correlation
@@ -387,13 +394,13 @@ def derive_tasks(data: Path, stats: WordStats) -> tuple[list[str], list]:
         if any(o != n and o.startswith(n) and o[len(n)].isalnum() for o in present if len(o) > len(n)):
             d.steps["truncated name dropped"] += 1
             continue
-        if n.lower() in NOT_TASKS:
+        outer, inner, qualifier = split_parenthetical(n)
+        if n.lower() in NOT_TASKS or outer.lower() in NOT_TASKS:
             d.steps["no task name dropped"] += 1
             continue
         if re.fullmatch(r"Translation [a-z]{3}-[a-z]{3}", n):
             d.steps["language-pair translation benchmark dropped"] += 1
             continue
-        outer, inner, qualifier = split_parenthetical(n)
         if qualifier:
             d.steps["variant qualifier removed"] += 1
         d.add(outer, [inner] if inner else [])

@@ -1168,6 +1168,12 @@ fn quality10_task_coordinations_and_resolution() {
             ("", ""),
             &["XLM-R", "Task 2", "TAG"],
         ),
+        // ... nor kinds of data and models the list carries as tasks
+        (
+            "We fit 3DGS to EEG and 3D geometry with a Vision-Language-Action model .",
+            ("", ""),
+            &["3DGS", "EEG", "3D geometry", "Vision-Language-Action"],
+        ),
     ];
     check_table(table, Some("task"));
     // the same for phrases of any type
