@@ -7,7 +7,7 @@
 //! every candidate against all ids handed out so far and skips taken suffixes, so the
 //! result is unique whatever the source ids look like.
 
-use crate::hash::{FastMap, FastSet};
+use std::collections::{HashMap, HashSet};
 
 /// Longest slug produced by [`slug`], in bytes (slugs are ASCII).
 pub const MAX_SLUG_LEN: usize = 80;
@@ -94,15 +94,11 @@ fn transliterate(c: char) -> Option<&'static str> {
 }
 
 /// Hands out ids that are unique over everything it has seen.
-///
-/// The sets use the crate's fast hasher rather than SipHash: every paper passes through
-/// here on the single thread that feeds the normalizer, a million times for a million
-/// papers, and nothing depends on the sets' iteration order.
 #[derive(Debug, Default)]
 pub struct IdAssigner {
-    taken: FastSet<Box<str>>,
+    taken: HashSet<Box<str>>,
     /// Next suffix to try per base id that has collided at least once.
-    next_suffix: FastMap<Box<str>, u64>,
+    next_suffix: HashMap<Box<str>, u64>,
 }
 
 impl IdAssigner {
