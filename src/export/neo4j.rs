@@ -86,6 +86,16 @@ impl Row<'_> {
         self.sep();
         push_field(self.out, s.as_bytes());
     }
+    /// A field whose quoting was decided in advance (see [`Plain`]): the same bytes as
+    /// [`field`](Self::field), without looking at the text again.
+    fn known(&mut self, s: &str, plain: bool) {
+        self.sep();
+        if plain {
+            self.out.extend_from_slice(s.as_bytes());
+        } else {
+            push_field(self.out, s.as_bytes());
+        }
+    }
     fn num(&mut self, x: impl Num) {
         // Numbers never need quotes.
         self.sep();
@@ -111,9 +121,48 @@ impl Row<'_> {
         push_field(self.out, &a);
         self.scratch = a;
     }
+    /// A `string[]` field of items known to be [`Plain::in_array`] when `plain` is true:
+    /// then the joined items need neither quotes nor `;` replaced, so they are copied
+    /// straight into the row; otherwise it is [`array`](Self::array).
+    fn known_array<'s>(&mut self, items: impl IntoIterator<Item = &'s str>, plain: bool) {
+        if !plain {
+            return self.array(items);
+        }
+        self.sep();
+        for (i, s) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(b';');
+            }
+            self.out.extend_from_slice(s.as_bytes());
+        }
+    }
     fn end(&mut self) {
         self.out.push(b'\n');
         self.first = true;
+    }
+}
+
+/// Which ids can be written as they are, decided once per paper and entity: ids repeat in
+/// every relationship row (a million papers give tens of millions of id fields), and most
+/// need no quotes, so checking each id once instead of at every use saves most of the
+/// relationship files' quoting work.
+struct Plain {
+    /// The id needs no quotes as a field.
+    field: Vec<bool>,
+    /// The id needs no quotes and holds no `;`, so it goes into a `string[]` field as it is.
+    in_array: Vec<bool>,
+}
+
+impl Plain {
+    fn new<'s>(ids: impl rayon::iter::IndexedParallelIterator<Item = &'s str>) -> Self {
+        use rayon::prelude::*;
+        let (field, in_array) = ids
+            .map(|id| {
+                let plain = !needs_quotes(id.as_bytes());
+                (plain, plain && !id.as_bytes().contains(&b';'))
+            })
+            .unzip();
+        Plain { field, in_array }
     }
 }
 
@@ -164,8 +213,21 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
         .into_iter()
         .map(|t| (t, format!("Entity;{}", g.type_style(t).label)))
         .collect();
+    use rayon::prelude::*;
     let pid = |i: u32| g.papers[i as usize].id.as_str();
     let eid = |i: u32| g.entities[i as usize].id.as_str();
+    let paper_plain = Plain::new(g.papers.par_iter().map(|p| p.id.as_str()));
+    let entity_plain = Plain::new(g.entities.par_iter().map(|e| e.id.as_str()));
+    let paper_field = |r: &mut Row, i: u32| r.known(pid(i), paper_plain.field[i as usize]);
+    let entity_field = |r: &mut Row, i: u32| r.known(eid(i), entity_plain.field[i as usize]);
+    // Constant fields, checked once.
+    let constant = |s: &'static str| (s, !needs_quotes(s.as_bytes()));
+    let (paper_label, mentions_type, links_type, cooccurs_type) = (
+        constant("Paper"),
+        constant("MENTIONS"),
+        constant("SHARES_ENTITIES"),
+        constant("CO_OCCURS_WITH"),
+    );
     // The five files are written at the same time: while one waits for the disk (each
     // file is synced before it is renamed into place), the others are formatted.
     let jobs: Vec<Job<Result<(), ExportError>>> = vec![
@@ -177,7 +239,7 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
                 |r, p| {
                     r.field(&p.id);
                     r.field(&p.title);
-                    r.field("Paper");
+                    r.known(paper_label.0, paper_label.1);
                 },
             )
         }),
@@ -223,11 +285,11 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
                 ],
                 &g.mentions,
                 |r, m| {
-                    r.field(pid(m.paper));
-                    r.field(eid(m.entity));
+                    paper_field(r, m.paper);
+                    entity_field(r, m.entity);
                     r.num(m.count);
                     r.field(m.role.map(crate::extract::Role::as_str).unwrap_or_default());
-                    r.field("MENTIONS");
+                    r.known(mentions_type.0, mentions_type.1);
                 },
             )
         }),
@@ -243,11 +305,12 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
                 ],
                 &g.paper_links,
                 |r, l| {
-                    r.field(pid(l.a));
-                    r.field(pid(l.b));
+                    paper_field(r, l.a);
+                    paper_field(r, l.b);
                     r.num(l.weight);
-                    r.array(l.shared.iter().map(|&e| eid(e)));
-                    r.field("SHARES_ENTITIES");
+                    let plain = l.shared.iter().all(|&e| entity_plain.in_array[e as usize]);
+                    r.known_array(l.shared.iter().map(|&e| eid(e)), plain);
+                    r.known(links_type.0, links_type.1);
                 },
             )
         }),
@@ -263,11 +326,11 @@ pub fn write_neo4j(g: &KnowledgeGraph, dir: &Path) -> Result<(), ExportError> {
                 ],
                 &g.cooccurrences,
                 |r, c| {
-                    r.field(eid(c.a));
-                    r.field(eid(c.b));
+                    entity_field(r, c.a);
+                    entity_field(r, c.b);
                     r.num(c.papers);
                     r.num(c.npmi);
-                    r.field("CO_OCCURS_WITH");
+                    r.known(cooccurs_type.0, cooccurs_type.1);
                 },
             )
         }),
@@ -454,6 +517,152 @@ mod tests {
                 .collect();
             let want = s.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
             assert_eq!(needs_quotes(&s), want, "{s:?}");
+        }
+    }
+
+    /// The relationship and node files as the `csv` crate writes them, field by field with
+    /// no quoting decided in advance: the reference for [`write_neo4j`]'s shortcuts.
+    fn reference_files(g: &KnowledgeGraph) -> Vec<(&'static str, Vec<u8>)> {
+        let array = |items: Vec<&str>| {
+            items
+                .iter()
+                .map(|s| s.replace(';', ","))
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let s = |x: &str| x.to_string();
+        let pid = |i: u32| s(&g.papers[i as usize].id);
+        let eid = |i: u32| s(&g.entities[i as usize].id);
+        let file = |header: &[&str], rows: Vec<Vec<String>>| {
+            let mut all = vec![header.iter().map(|h| s(h)).collect::<Vec<_>>()];
+            all.extend(rows);
+            with_csv_crate(&all)
+        };
+        vec![
+            (
+                "papers.csv",
+                file(
+                    &["paperId:ID(Paper)", "title", ":LABEL"],
+                    g.papers
+                        .iter()
+                        .map(|p| vec![s(&p.id), s(&p.title), s("Paper")])
+                        .collect(),
+                ),
+            ),
+            (
+                "mentions.csv",
+                file(
+                    &[
+                        ":START_ID(Paper)",
+                        ":END_ID(Entity)",
+                        "count:int",
+                        "role",
+                        ":TYPE",
+                    ],
+                    g.mentions
+                        .iter()
+                        .map(|m| {
+                            vec![
+                                pid(m.paper),
+                                eid(m.entity),
+                                m.count.to_string(),
+                                s(m.role.map(crate::extract::Role::as_str).unwrap_or("")),
+                                s("MENTIONS"),
+                            ]
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "paper_links.csv",
+                file(
+                    &[
+                        ":START_ID(Paper)",
+                        ":END_ID(Paper)",
+                        "weight:float",
+                        "shared:string[]",
+                        ":TYPE",
+                    ],
+                    g.paper_links
+                        .iter()
+                        .map(|l| {
+                            vec![
+                                pid(l.a),
+                                pid(l.b),
+                                l.weight.to_string(),
+                                array(
+                                    l.shared
+                                        .iter()
+                                        .map(|&e| g.entities[e as usize].id.as_str())
+                                        .collect(),
+                                ),
+                                s("SHARES_ENTITIES"),
+                            ]
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "cooccurrences.csv",
+                file(
+                    &[
+                        ":START_ID(Entity)",
+                        ":END_ID(Entity)",
+                        "papers:int",
+                        "npmi:float",
+                        ":TYPE",
+                    ],
+                    g.cooccurrences
+                        .iter()
+                        .map(|c| {
+                            vec![
+                                eid(c.a),
+                                eid(c.b),
+                                c.papers.to_string(),
+                                c.npmi.to_string(),
+                                s("CO_OCCURS_WITH"),
+                            ]
+                        })
+                        .collect(),
+                ),
+            ),
+        ]
+    }
+
+    #[test]
+    fn files_are_what_the_csv_crate_writes_for_every_field() {
+        // Random ids with commas, quotes, line breaks and semicolons (awkward text), and
+        // graphs of plain ids only, so that both the shortcuts and the general path run.
+        for (seed, n, plain_ids) in [
+            (11, 0, false),
+            (12, 40, false),
+            (13, 3000, false),
+            (14, 3000, true),
+        ] {
+            let mut g = crate::export::awkward::graph(seed, n);
+            if plain_ids {
+                for (i, p) in g.papers.iter_mut().enumerate() {
+                    p.id = format!("p{i}");
+                }
+                for (i, e) in g.entities.iter_mut().enumerate() {
+                    // Every seventh id needs quotes or holds a `;`: mixed arrays too.
+                    e.id = match i % 7 {
+                        0 => format!("e{i};x"),
+                        1 => format!("e,{i}"),
+                        _ => format!("e{i}"),
+                    };
+                }
+            }
+            let dir = tempfile::tempdir().unwrap();
+            write_neo4j(&g, dir.path()).unwrap();
+            for (name, want) in reference_files(&g) {
+                let got = std::fs::read(dir.path().join(name)).unwrap();
+                assert!(
+                    got == want,
+                    "seed {seed}, {name}: {}",
+                    crate::export::json::tests::first_difference(&got, &want)
+                );
+            }
         }
     }
 
