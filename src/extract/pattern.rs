@@ -200,16 +200,8 @@ pub(crate) fn find<'r>(
             continue;
         }
         for &w in &active.windows[pi] {
-            run_window(
-                rules,
-                p,
-                text,
-                w,
-                &active.starts[pi],
-                &mut items,
-                out,
-                roles,
-            );
+            let window = (w, active.starts[pi].as_slice());
+            run_window(rules, p, text, window, &mut items, out, roles);
         }
     }
 }
@@ -241,17 +233,8 @@ pub(crate) fn find_deferred<'r>(
                     && (p.role_types.is_empty() || p.role_types.contains(&k.type_idx))
             });
             if takes {
-                let starts = &active.starts[pi];
-                run_window(
-                    rules,
-                    p,
-                    text,
-                    (ws, we),
-                    starts,
-                    &mut items,
-                    &mut none,
-                    roles,
-                );
+                let window = ((ws, we), active.starts[pi].as_slice());
+                run_window(rules, p, text, window, &mut items, &mut none, roles);
             }
         }
     }
@@ -265,20 +248,19 @@ fn wanted(p: &PatternRule, field: Field) -> bool {
     }
 }
 
-/// Runs pattern `p` over one window of `text`: every match inside it hands its role (a
-/// [`RoleSpan`]) and, when the pattern emits, its capture's items as candidates.
+/// Runs pattern `p` over one window of `text` (its byte range, and the pattern's trigger
+/// hits in the field): every match inside it hands its role (a [`RoleSpan`]) and, when
+/// the pattern emits, its capture's items as candidates.
 ///
 /// The matches are the leftmost-first, non-overlapping ones of a search through the
 /// window. A pattern whose matches all begin at a trigger is instead searched anchored at
 /// each trigger hit in `starts` (skipping hits inside the previous match), which finds the
 /// same matches without scanning the window's other bytes.
-#[allow(clippy::too_many_arguments)]
 fn run_window<'r>(
     rules: &'r RuleSet,
     p: &'r PatternRule,
     text: &'r str,
-    (ws, we): (usize, usize),
-    starts: &[usize],
+    ((ws, we), starts): ((usize, usize), &[usize]),
     items: &mut Vec<(usize, usize)>,
     out: &mut Vec<Cand<'r>>,
     roles: &mut Vec<RoleSpan<'r>>,
