@@ -922,6 +922,17 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
             x.mentions
         );
     }
+    // ... and words used in their ordinary sense.
+    let x = run("The robot applies torques. We study shape bias and Hate Speech in verse.");
+    for junk in ["torques", "shape bias", "Hate Speech", "verse"] {
+        assert!(
+            !x.mentions
+                .iter()
+                .any(|m| m.text == junk && m.etype == "dataset"),
+            "{junk}: {:?}",
+            x.mentions
+        );
+    }
     // "boosting" as a verb is not the ensemble method.
     let x = run("boosting performance by 5% over prior work");
     assert!(
