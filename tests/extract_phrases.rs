@@ -1226,6 +1226,12 @@ fn quality10_task_coordinations_and_resolution() {
             ("supervised pretraining", "concept"),
             &["undergone supervised pretraining", "implemented translation system"],
         ),
+        // a modality says what data is, not which data
+        (
+            "We collect MRI data , RGB data and EHR data from the KITTI dataset .",
+            ("KITTI dataset", "dataset"),
+            &["MRI data", "RGB data", "EHR data", "collect MRI data"],
+        ),
         // judgement words and generic qualities of models open no phrase
         (
             "The core components of open-source large language models differ .",
