@@ -2,24 +2,10 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn paperkg() -> Command {
-    let mut c = Command::cargo_bin("paperkg").unwrap();
-    c.current_dir(root());
-    c
-}
-
-fn example() -> String {
-    root()
-        .join("examples/trending-papers.txt")
-        .display()
-        .to_string()
-}
 
 /// Runs `paperkg run` on the example page into a fresh folder.
 fn run_example(extra: &[&str]) -> (tempfile::TempDir, String) {

@@ -4,23 +4,9 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::*;
 use paperkg::export;
 use std::path::Path;
-
-fn paperkg() -> Command {
-    let mut c = Command::cargo_bin("paperkg").unwrap();
-    c.current_dir(root());
-    c
-}
-
-fn example() -> String {
-    root()
-        .join("examples/trending-papers.txt")
-        .display()
-        .to_string()
-}
 
 fn read(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

@@ -12,6 +12,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The `paperkg` binary, run from the crate root (so `rules/` is the shipped rules).
+pub fn paperkg() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("paperkg").unwrap();
+    c.current_dir(root());
+    c
+}
+
+/// The bundled example page (a copy of the user's trending-papers page).
+pub fn example() -> String {
+    root()
+        .join("examples/trending-papers.txt")
+        .display()
+        .to_string()
+}
+
 /// Compares `actual` with the snapshot file `tests/snapshots/NAME`; with
 /// `UPDATE_SNAPSHOTS=1` the snapshot is rewritten instead.
 pub fn assert_snapshot(name: &str, actual: &str) {
