@@ -59,16 +59,17 @@ fn scierc_dev_does_not_regress() {
     // 0.567 until this session; quality7 costs two spans ("word segmentation" without
     // "problem", which SciERC includes), the stop-word round gains more (0.570); quality8's
     // spaced-dash and task stop rules three spans (0.574); quality10's stop words four (0.585);
-    // session 7's stop word "core" one wrong span fewer (0.586).
-    check("scierc dev any exact", any.exact.f1, 0.586, &mut f);
+    // session 7's stop word "core" one wrong span fewer (0.586); session 8's metric heads
+    // two fewer (0.588).
+    check("scierc dev any exact", any.exact.f1, 0.588, &mut f);
     // 0.763 until round quality6, whose dataset rules add one wrong span on dev (0.762);
     // 0.763 again since quality7, 0.768 since quality8, 0.769 since quality10, 0.770 since
-    // session 7.
-    check("scierc dev any overlap", any.overlap.f1, 0.770, &mut f);
+    // session 7, 0.772 since session 8.
+    check("scierc dev any overlap", any.overlap.f1, 0.772, &mut f);
     check(
         "scierc dev method overlap",
         r.types["method"].overlap.f1,
-        0.739,
+        0.743,
         &mut f,
     );
     assert!(f.is_empty(), "{f:#?}");

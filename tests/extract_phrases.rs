@@ -856,6 +856,17 @@ fn phrase_tables_are_validated() {
     );
 }
 
+#[test]
+fn stop_heads_are_single_words() {
+    let msgs = diagnostics_of("[entity]\ntype = \"t\"\nstop_heads = [\"error\", \"error rate\"]\n");
+    assert!(
+        msgs.iter().any(
+            |m| m.contains("t.toml:3") && m.contains("stop_heads entries must be single words")
+        ),
+        "{msgs:?}"
+    );
+}
+
 /// With the shipped rules: definitions that are real but name no entity, or that a
 /// dictionary types; the acronym list keeps them, the mentions follow the rules.
 #[test]
@@ -871,6 +882,39 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
             "Artificial intelligence (AI) changes science; AI tools help.",
             "Artificial intelligence",
             Some("concept"),
+        ),
+        // Metrics (method.toml `stop_heads`): defined, but neither methods nor entities.
+        (
+            "Detection is scored by mean average precision (mAP); our mAP rises by 3 points.",
+            "mean average precision",
+            None,
+        ),
+        (
+            "The word error rate (WER) of the recognizer falls, and WER varies little.",
+            "word error rate",
+            None,
+        ),
+        (
+            "Boxes are judged by intersection over union (IoU), and IoU above 0.5 counts.",
+            "intersection over union",
+            None,
+        ),
+        (
+            "Image quality rises by 2 dB in peak signal-to-noise ratio (PSNR); PSNR matters.",
+            "peak signal-to-noise ratio",
+            None,
+        ),
+        // Not a metric head: distances and coefficients stay what they were.
+        (
+            "Samples are compared by the Fréchet Inception Distance (FID); FID falls.",
+            "Fréchet Inception Distance",
+            Some("method"),
+        ),
+        // A metric the paper proposes is its contribution, and stays a mention.
+        (
+            "We propose the Event Quality Score (EQS) for event cameras. EQS tracks quality.",
+            "Event Quality Score",
+            Some("method"),
         ),
     ];
     for &(text, long, want) in cases {
@@ -897,6 +941,18 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
             }
         }
     }
+    // Nothing inside a metric's definition is a mention, and its short form means the
+    // metric in this paper: "translation" is no task here, "MAE" no masked autoencoder.
+    let x = run(
+        "We lower the translation error rate (TER) and the mean absolute error (MAE); TER \
+         and MAE both fall.",
+    );
+    assert!(
+        x.mentions.is_empty(),
+        "no entity in a metric's definition or uses: {:?}",
+        x.mentions
+    );
+    assert_eq!(x.acronyms.len(), 2, "{:?}", x.acronyms);
     // Metrics and ambiguous abbreviations from the derived lists are not entities.
     let x = run(
         "Our CAD pipeline improves PSNR and SSIM on all benchmarks, lowers ECE and raises DSC.",

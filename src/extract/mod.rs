@@ -244,13 +244,14 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             short: d.short.clone(),
             long: d.long.clone(),
         });
-        // A long form on a stop list ("state-of-the-art (SOTA)") is a real definition but
-        // names no entity: listed, never a mention. Any type's list counts, since the
-        // words after the short form may have typed it otherwise ("SOTA accuracy").
-        let emit = !rules
-            .type_info
-            .iter()
-            .any(|i| i.stop.contains(long.as_str()));
+        // A long form on a stop list ("state-of-the-art (SOTA)") or ending in a stop head
+        // ("mean average precision (mAP)") is a real definition but names no entity:
+        // listed, never a mention. Any type's lists count, since the words after the short
+        // form may have typed it otherwise ("SOTA accuracy"). What the paper proposes stays
+        // a mention whatever its head ("we introduce the Event Quality Score (EQS)").
+        let emit = !rules.type_info.iter().any(|i| {
+            i.stop.contains(long.as_str()) || (i.stop_head(&long) && !is_proposed(&roles[fi], &d))
+        });
         kept_defs.push((d, t, emit));
     }
     let mut uses = Vec::new();
@@ -302,10 +303,31 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
                 });
             }
         }
+        // A definition that names no entity still says what its words are: no rule's
+        // candidate inside its long form or on its short form is a mention ("mean absolute
+        // error (MAE)": not the task "error", and this paper's "MAE" is no masked
+        // autoencoder).
+        let mut blocked: Vec<(usize, usize)> = Vec::new();
+        for (d, _, _) in kept_defs.iter().filter(|k| !k.2) {
+            if d.field == f {
+                if d.paren {
+                    let (s, e) = (d.long_span.0.min(d.short_span.0), d.after);
+                    blocked.push((s, e.max(d.long_span.1)));
+                } else {
+                    blocked.extend([d.long_span, d.short_span]);
+                }
+            }
+            uses.clear();
+            acronym::find_uses(text, &d.base, &mut uses);
+            blocked.extend_from_slice(&uses);
+        }
         // An acronym defined in the paper keeps its type: other rules' candidates on exactly
         // the same span give way.
         let c = &mut cands[fi];
-        c.retain(|x| !acr.iter().any(|a| a.start == x.start && a.end == x.end));
+        c.retain(|x| {
+            !acr.iter().any(|a| a.start == x.start && a.end == x.end)
+                && !blocked.iter().any(|&(s, e)| s <= x.start && x.end <= e)
+        });
         c.extend(acr);
         // Stop phrases of each type.
         c.retain(|x| {
@@ -319,7 +341,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             } else {
                 lower.push_str(&s.to_lowercase());
             }
-            !rules.type_info[x.type_idx].stop.contains(lower.as_str())
+            !rules.type_info[x.type_idx].stops(&lower)
         });
     }
 
@@ -635,6 +657,16 @@ fn leading_head(long: &str) -> Vec<String> {
     }
 }
 
+/// Whether a definition lies in a span the text gives the role "proposed" ("we propose
+/// …", "…, a novel framework").
+fn is_proposed(roles: &[RoleSpan], d: &acronym::Def) -> bool {
+    roles.iter().any(|r| {
+        r.role == Role::Proposed
+            && ((r.start <= d.long_span.0 && d.long_span.0 < r.end)
+                || (r.start <= d.short_span.0 && d.short_span.0 < r.end))
+    })
+}
+
 /// Types an acronym: dictionary entry of the long form, else a head noun right after the
 /// definition ("(GAST) model", "(NEVIS'22), a benchmark"), else the long form's head noun,
 /// else the `acronym_default` type for proposed / other acronyms (an `any` type takes both).
@@ -669,11 +701,7 @@ fn acronym_type(
         .skip_while(|w| FOLLOW_SKIP.contains(&w.as_str()))
         .take(1)
         .collect();
-    let proposed = roles.iter().any(|r| {
-        r.role == Role::Proposed
-            && ((r.start <= d.long_span.0 && d.long_span.0 < r.end)
-                || (r.start <= d.short_span.0 && d.short_span.0 < r.end))
-    });
+    let proposed = is_proposed(roles, d);
     let default_of = |want| {
         rules
             .type_info

@@ -42,12 +42,35 @@ pub struct TypeInfo {
     pub stop_words: WordSet,
     /// Lower-cased endings that make a word a stop word ("ly", "ing").
     pub stop_suffixes: Vec<String>,
+    /// Lower-cased last words that end no entity of this type ("precision", "error").
+    pub stop_heads: WordSet,
     /// Dictionary matches take a following version ("SQuAD 2.0", "ImageNet-1K").
     pub versions: bool,
     /// Rule of the mentions added for name-shaped words coordinated with one of this type.
     pub coordinated_names: Option<usize>,
     /// Lower-cased words that, capitalised right before a mention, become part of it.
     pub prefix_words: WordSet,
+}
+
+impl TypeInfo {
+    /// Whether a lower-cased phrase can never be an entity of this type: it is a stop
+    /// phrase, or it ends in a stop head.
+    pub fn stops(&self, lower: &str) -> bool {
+        self.stop.contains(lower) || self.stop_head(lower)
+    }
+
+    /// Whether the last word of a lower-cased phrase (or that word without a plural "s")
+    /// is one of the type's stop heads.
+    pub fn stop_head(&self, lower: &str) -> bool {
+        if self.stop_heads.is_empty() {
+            return false;
+        }
+        let last = lower.rsplit(char::is_whitespace).next().unwrap_or(lower);
+        self.stop_heads.contains(last)
+            || last
+                .strip_suffix('s')
+                .is_some_and(|w| self.stop_heads.contains(w))
+    }
 }
 
 /// One dictionary surface form (a term name or alias, or a dictionary file field).
@@ -528,6 +551,14 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             .map(|w| w.replace('-', " - "))
             .collect();
         stop_words.extend(spaced);
+        let mut stop_heads = WordSet::default();
+        parse_words(
+            f,
+            &e.stop_heads,
+            "stop_heads entries",
+            &mut stop_heads,
+            ctx.diags,
+        );
         let mut stop_suffixes = Vec::new();
         for s in &e.stop_suffixes {
             let v = s.get_ref().trim().to_lowercase();
@@ -580,6 +611,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             stop,
             stop_words,
             stop_suffixes,
+            stop_heads,
             versions: e.versions.as_ref().is_some_and(|b| *b.get_ref()),
             coordinated_names: e
                 .coordinated_names

@@ -29,6 +29,12 @@ pub struct RawEntity {
     pub stop_words: Vec<Spanned<String>>,
     #[serde(default)]
     pub stop_suffixes: Vec<Spanned<String>>,
+    /// Last words (single words, any case; plurals are recognised) that end no entity of
+    /// this type: a method never ends in "precision" or "error rate". An acronym whose long
+    /// form ends in one of any type's is a definition that names no entity ("mean average
+    /// precision (mAP)"): listed with the paper's acronyms, never a mention.
+    #[serde(default)]
+    pub stop_heads: Vec<Spanned<String>>,
     #[serde(default)]
     pub stop: Vec<Spanned<String>>,
     /// Phrase list files (one per line, `#` comments) added to `stop`: "languages.txt" keeps
