@@ -27,19 +27,33 @@ use std::collections::HashMap;
 /// are dropped so "fine-tuning", "fine tuning" and "finetuning" meet, while letters and
 /// digits are kept so "GPT-4" and "GPT-4V" stay apart.
 pub fn key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_key(s, &mut out);
+    out
+}
+
+/// Appends [`key`] of `s` to `out` (the keys of a paper share one buffer, see [`Prepared`]).
+fn push_key(s: &str, out: &mut String) {
     if let Some(name) = strip_generic_head(s) {
-        return key(name);
+        return push_key(name, out);
     }
     if s.is_ascii() {
-        key_ascii(s)
+        push_key_ascii(s, out)
     } else {
-        key_words(s)
+        push_key_words(s, out)
     }
 }
 
-/// [`key`] without the generic-head step, for any text.
+/// [`push_key_words`] into a new string.
+#[cfg(test)]
 fn key_words(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::new();
+    push_key_words(s, &mut out);
+    out
+}
+
+/// Appends [`key`] of `s` without the generic-head step to `out`, for any text.
+fn push_key_words(s: &str, out: &mut String) {
     let mut words = s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -55,13 +69,20 @@ fn key_words(s: &str) -> String {
             }
         }
     }
+}
+
+/// [`push_key_ascii`] into a new string.
+#[cfg(test)]
+fn key_ascii(s: &str) -> String {
+    let mut out = String::new();
+    push_key_ascii(s, &mut out);
     out
 }
 
-/// [`key_words`] for ASCII text, byte by byte (the same result; most names are ASCII, and
-/// every mention's key is computed): the words are the runs of ASCII letters and digits,
-/// and only the last one goes through [`singular`].
-fn key_ascii(s: &str) -> String {
+/// [`push_key_words`] for ASCII text, byte by byte (the same result; most names are ASCII,
+/// and every mention's key is computed): the words are the runs of ASCII letters and
+/// digits, and only the last one goes through [`singular`].
+fn push_key_ascii(s: &str, out: &mut String) {
     let b = s.as_bytes();
     let mut end = b.len();
     while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
@@ -71,22 +92,33 @@ fn key_ascii(s: &str) -> String {
     while start > 0 && b[start - 1].is_ascii_alphanumeric() {
         start -= 1;
     }
-    let mut out = String::with_capacity(end);
-    out.extend(
-        b[..start]
-            .iter()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|&c| char::from(c.to_ascii_lowercase())),
-    );
-    if start < end {
-        push_singular_ascii(&b[start..end], &mut out);
+    // The letters and digits copied a run at a time, then lowercased in one pass.
+    let mark = out.len();
+    out.reserve(end);
+    let mut i = 0;
+    while i < start {
+        if b[i].is_ascii_alphanumeric() {
+            let j = b[i..start]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .map_or(start, |k| i + k);
+            out.push_str(&s[i..j]);
+            i = j;
+        } else {
+            i += 1;
+        }
     }
-    out
+    if start < end {
+        push_singular_ascii(&s[start..end], out);
+    }
+    out[mark..].make_ascii_lowercase();
 }
 
-/// [`singular`] of an ASCII word, appended to `out` without the lowercased copies: the
-/// words of most names are ASCII, and every mention's key ends with one.
-fn push_singular_ascii(w: &[u8], out: &mut String) {
+/// [`singular`] of an ASCII word, appended to `out` as written (the caller lowercases it)
+/// without the lowercased copies: the words of most names are ASCII, and every mention's
+/// key ends with one.
+fn push_singular_ascii(word: &str, out: &mut String) {
+    let w = word.as_bytes();
     let n = w.len();
     let ends = |suffix: &[u8]| {
         n >= suffix.len()
@@ -104,11 +136,7 @@ fn push_singular_ascii(w: &[u8], out: &mut String) {
     {
         n
     } else if n > 4 && ends(b"ies") {
-        out.extend(
-            w[..n - 3]
-                .iter()
-                .map(|&c| char::from(c.to_ascii_lowercase())),
-        );
+        out.push_str(&word[..n - 3]);
         out.push('y');
         return;
     } else if [&b"sses"[..], b"shes", b"ches", b"xes", b"zes"]
@@ -125,11 +153,7 @@ fn push_singular_ascii(w: &[u8], out: &mut String) {
     } else {
         n
     };
-    out.extend(
-        w[..keep]
-            .iter()
-            .map(|&c| char::from(c.to_ascii_lowercase())),
-    );
+    out.push_str(&word[..keep]);
 }
 
 /// Words whose plural and singular look alike, or that only look plural.
@@ -180,8 +204,18 @@ fn surface(text: &str) -> &str {
     }
 }
 
-/// `s` with every run of whitespace as one space (no copy when it already is).
+/// [`push_one_line`] into a new string.
+#[cfg(test)]
 fn one_line(s: String) -> String {
+    let mut out = String::new();
+    push_one_line(&s, &mut out);
+    out
+}
+
+/// Appends `s` with every run of whitespace as one space to `out`: `s` itself when it
+/// already is on one line (the common case, checked byte by byte), else its words joined
+/// by single spaces.
+fn push_one_line(s: &str, out: &mut String) {
     let b = s.as_bytes();
     // ASCII whitespace other than a single space, byte by byte; other whitespace (no-break
     // and typographic spaces) only exists in non-ASCII text.
@@ -191,9 +225,14 @@ fn one_line(s: String) -> String {
         _ => true,
     }) && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '));
     if clean {
-        s
+        out.push_str(s);
     } else {
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        for (i, w) in s.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
     }
 }
 
@@ -262,36 +301,183 @@ pub struct Normalized {
 #[derive(Default)]
 struct KeyInfo {
     /// Canonical surface forms and how often each was used.
-    canon: FastMap<Box<str>, u32>,
+    canon: Tally,
     /// Other surface texts (as written) and how often.
-    texts: FastMap<Box<str>, u32>,
+    texts: Tally,
     /// Votes per type index.
-    votes: Vec<u32>,
+    votes: Votes,
+}
+
+/// How many mentions gave a key each type.
+///
+/// Nearly every key is always given the same type: its votes are held inline (no
+/// allocation per key, no second cache line per mention), and a count per type index is
+/// made only once a second type appears.
+#[derive(Default)]
+struct Votes {
+    /// `(type index, votes)` while at most one type has votes.
+    only: (u32, u32),
+    /// Votes per type index, once two types have (then `only` is no longer used).
+    all: Vec<u32>,
+}
+
+impl Votes {
+    /// Counts `n` more votes for type `t`.
+    fn add(&mut self, t: usize, n: u32) {
+        if self.all.is_empty() {
+            let (only, votes) = self.only;
+            if votes == 0 || only as usize == t {
+                self.only = (t as u32, votes + n);
+                return;
+            }
+            self.all = vec![0; t.max(only as usize) + 1];
+            self.all[only as usize] = votes;
+        }
+        if self.all.len() <= t {
+            self.all.resize(t + 1, 0);
+        }
+        self.all[t] += n;
+    }
+
+    /// The types with votes and their counts.
+    fn iter(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let only = (self.all.is_empty() && self.only.1 > 0).then_some(self.only);
+        only.map(|(t, n)| (t as usize, n))
+            .into_iter()
+            .chain(self.all.iter().copied().enumerate())
+            .filter(|&(_, n)| n > 0)
+    }
+
+    /// The type with the most votes, ties going to the earlier type (0 without votes).
+    fn winner(&self) -> usize {
+        self.iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map_or(0, |(t, _)| t)
+    }
+}
+
+/// How often each of a few strings was seen.
+///
+/// Nearly every key has a single canonical form and few other texts, so the first string
+/// is held inline, counted after one comparison (no hashing, no table per key), and a map
+/// is made only once a second distinct string appears. What it counts is the same as a
+/// map from string to count; its iteration order is not (no output depends on that).
+#[derive(Default)]
+struct Tally {
+    /// The first string counted, with its count.
+    first: Option<(Box<str>, u32)>,
+    /// The other strings with their counts, once there are any.
+    rest: Option<Box<FastMap<Box<str>, u32>>>,
+}
+
+impl Tally {
+    /// Counts `n` more uses of `s`, copying it only the first time it is seen.
+    fn add(&mut self, s: &str, n: u32) {
+        match &mut self.first {
+            None => self.first = Some((s.into(), n)),
+            Some((f, c)) if **f == *s => *c += n,
+            Some(_) => {
+                let rest = self.rest.get_or_insert_with(Box::default);
+                match rest.get_mut(s) {
+                    Some(c) => *c += n,
+                    None => {
+                        rest.insert(s.into(), n);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The strings with their counts, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        let rest = self.rest.iter().flat_map(|m| m.iter());
+        self.first
+            .iter()
+            .map(|(s, c)| (&**s, *c))
+            .chain(rest.map(|(s, &c)| (&**s, c)))
+    }
+
+    /// The stored copy of `s`, if it was counted.
+    fn get(&self, s: &str) -> Option<&str> {
+        match &self.first {
+            Some((f, _)) if **f == *s => Some(f),
+            _ => self.rest.as_ref()?.get_key_value(s).map(|(k, _)| &**k),
+        }
+    }
+
+    /// The number of distinct strings.
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.as_ref().map_or(0, |m| m.len())
+    }
+}
+
+#[cfg(test)]
+impl<'a> FromIterator<(&'a str, u32)> for Tally {
+    fn from_iter<I: IntoIterator<Item = (&'a str, u32)>>(iter: I) -> Self {
+        let mut t = Tally::default();
+        for (s, n) in iter {
+            t.add(s, n);
+        }
+        t
+    }
+}
+
+/// A string of a [`Prepared`] paper: a byte range of its buffer.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    /// The string in `buf`.
+    fn of(self, buf: &str) -> &str {
+        &buf[self.start..self.end]
+    }
+
+    /// Appends what `write` writes to `buf` and returns its span.
+    fn push(buf: &mut String, write: impl FnOnce(&mut String)) -> Span {
+        let start = buf.len();
+        write(buf);
+        Span {
+            start,
+            end: buf.len(),
+        }
+    }
 }
 
 /// One mention with its merge key.
 struct PreparedMention {
-    key: String,
-    etype: String,
-    canonical: String,
+    key: Span,
+    /// Index into the paper's [`Prepared::types`].
+    etype: usize,
+    canonical: Span,
     /// The text as written, when it differs from the canonical form.
-    text: Option<String>,
+    text: Option<Span>,
     role: Option<Role>,
 }
 
 /// One acronym definition with the keys of both forms.
 struct PreparedAcronym {
-    short_key: String,
-    long_key: String,
-    short: String,
+    short_key: Span,
+    long_key: Span,
+    short: Span,
 }
 
 /// One paper's extraction with the merge keys computed: everything of normalization that
 /// needs no corpus-wide state. Building it is pure, so it runs in parallel (next to
 /// extraction); [`Normalizer::add_prepared`] then only interns and counts.
+///
+/// Its keys, names, texts and type names are written end to end into one buffer: building
+/// it frees the extraction's strings on the parallel side, and the sequential side frees
+/// one buffer per paper instead of several strings per mention.
 pub struct Prepared {
     id: String,
     title: String,
+    /// The strings the spans of `types`, `mentions` and `acronyms` point into.
+    buf: String,
+    /// The paper's distinct entity types, in order of first use by a kept mention.
+    types: Vec<Span>,
     mentions: Vec<PreparedMention>,
     acronyms: Vec<PreparedAcronym>,
 }
@@ -307,50 +493,76 @@ impl Prepared {
         self.id = id;
     }
 
-    /// Computes the keys of one extraction, taking its strings over without copying.
+    /// Computes the keys of one extraction.
     pub fn new(ex: Extraction) -> Self {
-        let mentions = ex
+        // Room for every string (ASCII keys are at most as long as their text).
+        let room: usize = ex
             .mentions
-            .into_iter()
-            .filter_map(|m| {
-                let key = key(&m.canonical);
-                if key.is_empty() {
-                    return None;
+            .iter()
+            .map(|m| 2 * m.canonical.len() + m.text.len() + m.etype.len())
+            .chain(ex.acronyms.iter().map(|a| 2 * a.short.len() + a.long.len()))
+            .sum();
+        let mut buf = String::with_capacity(room);
+        let mut types: Vec<Span> = Vec::new();
+        let mut mentions = Vec::with_capacity(ex.mentions.len());
+        for m in &ex.mentions {
+            let key = Span::push(&mut buf, |b| push_key(&m.canonical, b));
+            if key.start == key.end {
+                continue;
+            }
+            // Names and aliases with one space between words: abstracts wrap lines
+            // inside names ("Vision\nLanguage Models").
+            let canonical = Span::push(&mut buf, |b| push_one_line(&m.canonical, b));
+            let text = match surface(&m.text) {
+                t if t == canonical.of(&buf) => None,
+                t => {
+                    let text = Span::push(&mut buf, |b| push_one_line(t, b));
+                    if text.of(&buf) == canonical.of(&buf) {
+                        buf.truncate(text.start);
+                        None
+                    } else {
+                        Some(text)
+                    }
                 }
-                // Names and aliases with one space between words: abstracts wrap lines
-                // inside names ("Vision\nLanguage Models").
-                let canonical = one_line(m.canonical);
-                let text = match surface(&m.text) {
-                    t if t == canonical => None,
-                    t => Some(one_line(t.to_string())).filter(|t| *t != canonical),
-                };
-                Some(PreparedMention {
-                    key,
-                    etype: m.etype,
-                    canonical,
-                    text,
-                    role: m.role,
-                })
-            })
-            .collect();
-        let acronyms = ex
-            .acronyms
-            .into_iter()
-            .filter_map(|a| {
-                let (short_key, long_key) = (key(&a.short), key(&a.long));
-                if short_key.is_empty() || long_key.is_empty() || short_key == long_key {
-                    return None;
+            };
+            let etype = match types.iter().position(|t| t.of(&buf) == m.etype) {
+                Some(i) => i,
+                None => {
+                    types.push(Span::push(&mut buf, |b| b.push_str(&m.etype)));
+                    types.len() - 1
                 }
-                Some(PreparedAcronym {
-                    short_key,
-                    long_key,
-                    short: one_line(a.short),
-                })
-            })
-            .collect();
+            };
+            mentions.push(PreparedMention {
+                key,
+                etype,
+                canonical,
+                text,
+                role: m.role,
+            });
+        }
+        let mut acronyms = Vec::with_capacity(ex.acronyms.len());
+        for a in &ex.acronyms {
+            let mark = buf.len();
+            let short_key = Span::push(&mut buf, |b| push_key(&a.short, b));
+            let long_key = Span::push(&mut buf, |b| push_key(&a.long, b));
+            if short_key.start == short_key.end
+                || long_key.start == long_key.end
+                || short_key.of(&buf) == long_key.of(&buf)
+            {
+                buf.truncate(mark);
+                continue;
+            }
+            acronyms.push(PreparedAcronym {
+                short_key,
+                long_key,
+                short: Span::push(&mut buf, |b| push_one_line(&a.short, b)),
+            });
+        }
         Prepared {
             id: ex.id,
             title: ex.title,
+            buf,
+            types,
             mentions,
             acronyms,
         }
@@ -366,7 +578,6 @@ struct PaperAcc {
 /// Accumulates extractions one paper at a time and merges them into entities.
 pub struct Normalizer {
     types: Vec<String>,
-    type_index: FastMap<String, usize>,
     keys: FastMap<Box<str>, u32>,
     infos: Vec<KeyInfo>,
     /// (short-form key, long-form key) → number of papers defining it that way.
@@ -382,14 +593,8 @@ impl Normalizer {
     /// A normalizer for the given entity types, in priority order. Types seen in extractions
     /// but not listed here are appended in order of first appearance.
     pub fn new(types: &[String]) -> Self {
-        let type_index: FastMap<String, usize> = types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i))
-            .collect();
         Normalizer {
             types: types.to_vec(),
-            type_index,
             keys: FastMap::default(),
             infos: Vec::new(),
             definitions: FastMap::default(),
@@ -397,23 +602,24 @@ impl Normalizer {
         }
     }
 
+    /// The index of type `t`, appending it if new. A scan: there are a handful of types.
     fn type_idx(&mut self, t: &str) -> usize {
-        if let Some(&i) = self.type_index.get(t) {
-            return i;
+        match self.types.iter().position(|x| x == t) {
+            Some(i) => i,
+            None => {
+                self.types.push(t.to_string());
+                self.types.len() - 1
+            }
         }
-        let i = self.types.len();
-        self.types.push(t.to_string());
-        self.type_index.insert(t.to_string(), i);
-        i
     }
 
-    fn intern(&mut self, k: String) -> u32 {
-        // Looked up by &str first: most keys are already known, and their String is dropped.
-        if let Some(&id) = self.keys.get(k.as_str()) {
+    /// The id of key `k`, copying it only when it is new (most keys are already known).
+    fn intern(&mut self, k: &str) -> u32 {
+        if let Some(&id) = self.keys.get(k) {
             return id;
         }
         let id = self.infos.len() as u32;
-        self.keys.insert(k.into_boxed_str(), id);
+        self.keys.insert(k.into(), id);
         self.infos.push(KeyInfo::default());
         id
     }
@@ -425,18 +631,19 @@ impl Normalizer {
 
     /// Adds one paper whose keys were computed by [`Prepared::new`].
     pub fn add_prepared(&mut self, p: Prepared) {
+        let buf = p.buf.as_str();
+        // The paper's types in order of first use, so new ones are appended in the order
+        // their mentions come.
+        let types: Vec<usize> = p.types.iter().map(|t| self.type_idx(t.of(buf))).collect();
         let mut per_key: Vec<(u32, u32, Option<Role>)> = Vec::with_capacity(p.mentions.len());
-        for m in p.mentions {
-            let t = self.type_idx(&m.etype);
-            let id = self.intern(m.key);
+        for m in &p.mentions {
+            let t = types[m.etype];
+            let id = self.intern(m.key.of(buf));
             let info = &mut self.infos[id as usize];
-            if info.votes.len() <= t {
-                info.votes.resize(t + 1, 0);
-            }
-            info.votes[t] += 1;
-            bump(&mut info.canon, m.canonical);
+            info.votes.add(t, 1);
+            info.canon.add(m.canonical.of(buf), 1);
             if let Some(text) = m.text {
-                bump(&mut info.texts, text);
+                info.texts.add(text.of(buf), 1);
             }
             match per_key.iter_mut().find(|e| e.0 == id) {
                 Some(e) => {
@@ -448,10 +655,10 @@ impl Normalizer {
         }
         per_key.sort_unstable_by_key(|e| e.0);
         let mut defined = Vec::with_capacity(p.acronyms.len());
-        for a in p.acronyms {
-            let s = self.intern(a.short_key);
-            let l = self.intern(a.long_key);
-            bump(&mut self.infos[s as usize].texts, a.short);
+        for a in &p.acronyms {
+            let s = self.intern(a.short_key.of(buf));
+            let l = self.intern(a.long_key.of(buf));
+            self.infos[s as usize].texts.add(a.short.of(buf), 1);
             defined.push((s, l));
         }
         defined.sort_unstable();
@@ -518,17 +725,14 @@ impl Normalizer {
             }
             let info = std::mem::take(&mut infos[k]);
             let g = &mut infos[r];
-            for (s, c) in info.canon {
-                *g.canon.entry(s).or_insert(0) += c;
+            for (s, c) in info.canon.iter() {
+                g.canon.add(s, c);
             }
-            for (s, c) in info.texts {
-                *g.texts.entry(s).or_insert(0) += c;
+            for (s, c) in info.texts.iter() {
+                g.texts.add(s, c);
             }
-            if g.votes.len() < info.votes.len() {
-                g.votes.resize(info.votes.len(), 0);
-            }
-            for (i, v) in info.votes.iter().enumerate() {
-                g.votes[i] += v;
+            for (t, v) in info.votes.iter() {
+                g.votes.add(t, v);
             }
         }
         // Per-paper entity lists in terms of roots, merging keys that joined.
@@ -572,19 +776,13 @@ impl Normalizer {
                 let r = r as usize;
                 let g = &infos[r];
                 let name = most_frequent(&g.canon, &g.texts).unwrap_or_default();
-                let t = g
-                    .votes
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-                    .map(|(i, _)| i)
-                    .unwrap_or(0);
+                let t = g.votes.winner();
                 // Sorted and deduplicated before they are copied.
                 let mut aliases: Vec<&str> = g
                     .canon
-                    .keys()
-                    .chain(g.texts.keys())
-                    .map(|s| &**s)
+                    .iter()
+                    .chain(g.texts.iter())
+                    .map(|(s, _)| s)
                     .filter(|s| *s != name)
                     .collect();
                 aliases.sort_unstable();
@@ -637,16 +835,6 @@ impl Normalizer {
             types: self.types,
             entities,
             papers,
-        }
-    }
-}
-
-/// Counts one more use of `s`, allocating its box only the first time.
-fn bump(counts: &mut FastMap<Box<str>, u32>, s: String) {
-    match counts.get_mut(s.as_str()) {
-        Some(c) => *c += 1,
-        None => {
-            counts.insert(s.into_boxed_str(), 1);
         }
     }
 }
@@ -710,20 +898,12 @@ fn dedupe_ids(entities: &mut [Entity]) {
 /// benchmarks"), then fewer hyphens, then the form that sorts last, which prefers lowercase
 /// ("continual learning" over "Continual Learning"). Finally a plural name gives way to its
 /// singular if the papers use that too ("large language models" → "large language model").
-fn most_frequent(
-    counts: &FastMap<Box<str>, u32>,
-    texts: &FastMap<Box<str>, u32>,
-) -> Option<String> {
+fn most_frequent(counts: &Tally, texts: &Tally) -> Option<String> {
     let mut credited: Vec<(&str, u32)> = Vec::with_capacity(counts.len());
-    for (s, &c) in counts {
+    for (s, c) in counts.iter() {
         // The lowercase spelling may be a name (another mention's canonical) or only a
         // surface form (a dictionary names "Anomaly Detection"; papers write it lowercase).
-        let seen = |l: &str| {
-            counts
-                .get_key_value(l)
-                .or_else(|| texts.get_key_value(l))
-                .map(|(k, _)| &**k)
-        };
+        let seen = |l: &str| counts.get(l).or_else(|| texts.get(l));
         // Likewise a name with a generic head counts for the bare name when papers write
         // that too ("RLHF algorithms" for "RLHF").
         let target = sentence_case_lower(s)
@@ -909,36 +1089,95 @@ mod tests {
             (&[("bag of words", 3), ("bag of word", 1)], "bag of words"),
         ];
         for (counts, want) in cases {
-            let m: FastMap<Box<str>, u32> =
-                counts.iter().map(|&(s, c)| (Box::from(s), c)).collect();
+            let m: Tally = counts.iter().copied().collect();
             assert_eq!(
-                most_frequent(&m, &FastMap::default()).as_deref(),
+                most_frequent(&m, &Tally::default()).as_deref(),
                 Some(*want),
                 "{counts:?}"
             );
         }
         // A title-case dictionary name gives way to the lowercase spelling papers write.
-        let canon: FastMap<Box<str>, u32> =
-            [(Box::from("Anomaly Detection"), 5)].into_iter().collect();
+        let canon: Tally = [("Anomaly Detection", 5)].into_iter().collect();
         for (texts, want) in [
             (vec![("anomaly detection", 4)], "anomaly detection"),
             (vec![("Anomaly detection", 4)], "Anomaly Detection"),
             (vec![], "Anomaly Detection"),
         ] {
-            let texts: FastMap<Box<str>, u32> =
-                texts.into_iter().map(|(s, c)| (Box::from(s), c)).collect();
+            let texts: Tally = texts.into_iter().collect();
             assert_eq!(most_frequent(&canon, &texts).as_deref(), Some(want));
         }
         // ... and a name with a generic head to the bare name written as a short form.
-        let canon: FastMap<Box<str>, u32> =
-            [(Box::from("RLHF algorithms"), 2)].into_iter().collect();
+        let canon: Tally = [("RLHF algorithms", 2)].into_iter().collect();
         for (texts, want) in [
             (vec![("RLHF", 1)], "RLHF"),
             (vec![("RLHF algorithms", 2)], "RLHF algorithms"),
         ] {
-            let texts: FastMap<Box<str>, u32> =
-                texts.into_iter().map(|(s, c)| (Box::from(s), c)).collect();
+            let texts: Tally = texts.into_iter().collect();
             assert_eq!(most_frequent(&canon, &texts).as_deref(), Some(want));
+        }
+    }
+
+    #[test]
+    fn votes_count_like_a_vector() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for n in [0usize, 1, 2, 3, 10, 500] {
+            for types in [1u64, 2, 7] {
+                let mut votes = Votes::default();
+                let mut want: Vec<u32> = Vec::new();
+                for _ in 0..n {
+                    crate::util::xorshift(&mut x);
+                    let t = (x % types) as usize;
+                    let c = (x >> 32) as u32 % 3;
+                    votes.add(t, c);
+                    if want.len() <= t {
+                        want.resize(t + 1, 0);
+                    }
+                    want[t] += c;
+                }
+                let got: Vec<(usize, u32)> = votes.iter().collect();
+                let nonzero: Vec<(usize, u32)> = want
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|&(_, c)| c > 0)
+                    .collect();
+                assert_eq!(got, nonzero);
+                // The winner as the vector of counts gave it.
+                let winner = want
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| i)
+                    .unwrap_or(0);
+                assert_eq!(votes.winner(), winner, "{want:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_tally_counts_like_a_map() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for n in [0usize, 1, 2, 3, 50, 2000] {
+            let mut tally = Tally::default();
+            let mut map: HashMap<String, u32> = HashMap::new();
+            for _ in 0..n {
+                crate::util::xorshift(&mut x);
+                let s = format!("s{}", x % (n as u64 / 4 + 1));
+                let c = (x >> 32) as u32 % 3 + 1;
+                tally.add(&s, c);
+                *map.entry(s).or_insert(0) += c;
+            }
+            let mut got: Vec<(String, u32)> =
+                tally.iter().map(|(s, c)| (s.to_string(), c)).collect();
+            got.sort();
+            let mut want: Vec<(String, u32)> = map.into_iter().collect();
+            want.sort();
+            assert_eq!(tally.len(), want.len());
+            for (s, _) in &want {
+                assert_eq!(tally.get(s), Some(s.as_str()));
+            }
+            assert_eq!(tally.get("absent"), None);
+            assert_eq!(got, want);
         }
     }
 
