@@ -1311,6 +1311,22 @@ fn quality10_task_coordinations_and_resolution() {
             ("knowledge retrieval", "task"),
             &["Open-weight models", "external tools", "external knowledge retrieval"],
         ),
+        // verbs and judgements before a noun open no phrase either
+        (
+            "Replay can mitigate catastrophic forgetting in requiring models .",
+            ("catastrophic forgetting", "concept"),
+            &["mitigate catastrophic forgetting", "requiring models"],
+        ),
+        (
+            "The prevailing paradigm limits generalization and shows excellent generalization .",
+            ("", ""),
+            &["prevailing paradigm", "limits generalization", "excellent generalization"],
+        ),
+        (
+            "Supplementary materials and the supplementary material hold the proofs .",
+            ("", ""),
+            &["Supplementary materials", "supplementary material"],
+        ),
     ];
     check_table(any, None);
 }
