@@ -85,6 +85,8 @@ ORGS_AND_VENUES = {
 NOT_ENTITIES = {
     "ssim", "psnr", "lpips", "fid", "bleu", "rouge", "meteor", "cider", "miou", "auc",
     "cad", "multiple-choice", "whole slide images",
+    # the global positioning system in arXiv abstracts, not the GPS graph transformer
+    "gps",
 }
 
 # Papers with Code task names that name no task: a placeholder ("Task 2", 26 task mentions in
