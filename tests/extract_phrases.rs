@@ -953,6 +953,10 @@ fn acronym_definitions_that_name_no_entity_or_a_known_one() {
         x.mentions
     );
     assert_eq!(x.acronyms.len(), 2, "{:?}", x.acronyms);
+    // Words of a web address are no mentions, the same words in prose are.
+    let x = run("LLaVA is fast. Code: https://github.com/org/LLaVA-RAG and www.example.org/LoRA.");
+    let found: Vec<&str> = x.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(found, ["LLaVA"], "{:?}", x.mentions);
     // Metrics and ambiguous abbreviations from the derived lists are not entities.
     let x = run(
         "Our CAD pipeline improves PSNR and SSIM on all benchmarks, lowers ECE and raises DSC. \

@@ -256,6 +256,7 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     }
     let mut uses = Vec::new();
     let mut lower = String::new();
+    let mut urls = Vec::new();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         let mut acr: Vec<Cand> = Vec::new();
@@ -343,6 +344,12 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             }
             !rules.type_info[x.type_idx].stops(&lower)
         });
+        // Nothing inside a web address: its words are a path, not prose.
+        urls.clear();
+        url_spans(text, &mut urls);
+        if !urls.is_empty() {
+            c.retain(|x| !urls.iter().any(|&(s, e)| s <= x.start && x.end <= e));
+        }
     }
 
     let mut mentions = Vec::new();
@@ -657,6 +664,34 @@ fn leading_head(long: &str) -> Vec<String> {
     }
 }
 
+/// Appends the byte spans of the web addresses in `text`: from `http://`, `https://` or
+/// `www.` to the next whitespace ("code at https://github.com/org/LLaVA-Plus": "LLaVA" there
+/// is a folder name, not a mention of the model).
+pub(crate) fn url_spans(text: &str, out: &mut Vec<(usize, usize)>) {
+    if !text.contains("://") && !text.contains("www.") {
+        return;
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let starts = rest.starts_with(b"http://")
+            || rest.starts_with(b"https://")
+            || rest.starts_with(b"www.");
+        // A scheme or "www." begins a word: not "xwww." or "thttp://".
+        if starts && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let end = rest
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(b.len(), |k| i + k);
+            out.push((i, end));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Whether a definition lies in a span the text gives the role "proposed" ("we propose
 /// …", "…, a novel framework").
 fn is_proposed(roles: &[RoleSpan], d: &acronym::Def) -> bool {
@@ -808,6 +843,37 @@ mod tests {
                 String::from_utf8_lossy(&want),
                 "seed {seed}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::url_spans;
+
+    #[test]
+    fn web_addresses_run_from_scheme_or_www_to_whitespace() {
+        // (text, the addresses found)
+        let cases: &[(&str, &[&str])] = &[
+            ("no address here", &[]),
+            (
+                "Code: https://github.com/org/LLaVA-Plus.",
+                &["https://github.com/org/LLaVA-Plus."],
+            ),
+            (
+                "see http://a.b/c and www.x.org/RAG\nnext",
+                &["http://a.b/c", "www.x.org/RAG"],
+            ),
+            ("(https://y.io)", &["https://y.io)"]),
+            // inside a word, or no scheme: no address
+            ("thttp://x notwww.y.org a://b", &[]),
+            ("https://", &["https://"]),
+        ];
+        for (text, want) in cases {
+            let mut spans = Vec::new();
+            url_spans(text, &mut spans);
+            let got: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+            assert_eq!(&got, want, "{text:?}");
         }
     }
 }
