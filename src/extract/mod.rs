@@ -305,9 +305,9 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             }
         }
         // A definition that names no entity still says what its words are: no rule's
-        // candidate inside its long form or on its short form is a mention ("mean absolute
-        // error (MAE)": not the task "error", and this paper's "MAE" is no masked
-        // autoencoder).
+        // candidate inside its long form or on its short form is a mention ("translation
+        // error rate (TER)" holds no task "translation"; where "MAE" is defined as mean
+        // absolute error, it is no masked autoencoder).
         let mut blocked: Vec<(usize, usize)> = Vec::new();
         for (d, _, _) in kept_defs.iter().filter(|k| !k.2) {
             if d.field == f {
