@@ -1244,6 +1244,11 @@ fn quality10_task_coordinations_and_resolution() {
             ("", ""),
             &["3DGS", "EEG", "3D geometry", "Vision-Language-Action"],
         ),
+        (
+            "Autonomous Vehicles log Time Series , and Selection bias skews them .",
+            ("", ""),
+            &["Autonomous Vehicles", "Time Series", "Selection bias"],
+        ),
     ];
     check_table(table, Some("task"));
     // the same for phrases of any type
