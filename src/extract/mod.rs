@@ -666,29 +666,36 @@ fn leading_head(long: &str) -> Vec<String> {
 
 /// Appends the byte spans of the web addresses in `text`: from `http://`, `https://` or
 /// `www.` to the next whitespace ("code at https://github.com/org/LLaVA-Plus": "LLaVA" there
-/// is a folder name, not a mention of the model).
+/// is a folder name, not a mention of the model). Every field is searched, so the starts are
+/// found with SIMD substring search; only the few hits are looked at.
 pub(crate) fn url_spans(text: &str, out: &mut Vec<(usize, usize)>) {
-    if !text.contains("://") && !text.contains("www.") {
-        return;
-    }
+    use memchr::memmem;
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let rest = &b[i..];
-        let starts = rest.starts_with(b"http://")
-            || rest.starts_with(b"https://")
-            || rest.starts_with(b"www.");
+    let from = out.len();
+    let scheme = memmem::find_iter(b, b"http")
+        .filter(|&i| b[i + 4..].starts_with(b"://") || b[i + 4..].starts_with(b"s://"));
+    for i in scheme.chain(memmem::find_iter(b, b"www.")) {
         // A scheme or "www." begins a word: not "xwww." or "thttp://".
-        if starts && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
-            let end = rest
+        if i == 0 || !b[i - 1].is_ascii_alphanumeric() {
+            let end = b[i..]
                 .iter()
                 .position(u8::is_ascii_whitespace)
                 .map_or(b.len(), |k| i + k);
             out.push((i, end));
-            i = end;
-        } else {
-            i += 1;
         }
+    }
+    // In text order, and an address inside another ("https://www.…") is part of it.
+    let found = &mut out[from..];
+    if found.len() > 1 {
+        found.sort_unstable();
+        let mut kept = from;
+        for k in from..out.len() {
+            if kept == from || out[k].0 >= out[kept - 1].1 {
+                out[kept] = out[k];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
 }
 
@@ -865,6 +872,11 @@ mod url_tests {
                 &["http://a.b/c", "www.x.org/RAG"],
             ),
             ("(https://y.io)", &["https://y.io)"]),
+            // "www." inside an address is part of it
+            (
+                "at https://www.a.org/x. and www.b.io",
+                &["https://www.a.org/x.", "www.b.io"],
+            ),
             // inside a word, or no scheme: no address
             ("thttp://x notwww.y.org a://b", &[]),
             ("https://", &["https://"]),
