@@ -88,7 +88,7 @@ fn tdmsci_train_does_not_regress() {
         &mut f,
     );
     // TASK is scored against `task` predictions since the task type was split from concept
-    // (round quality5): 0.520 as concept before, 0.514 as task (README "Quality"); 0.529
+    // (round quality5): 0.520 as concept before, 0.514 as task (docs/QUALITY-LOG.md); 0.529
     // after quality7, 0.534 after quality8, 0.535 after quality9, 0.536 after quality10.
     check("tdmsci task exact", r.types["task"].exact.f1, 0.536, &mut f);
     assert!(f.is_empty(), "{f:#?}");
