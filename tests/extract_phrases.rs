@@ -1157,6 +1157,25 @@ fn quality9_task_boundaries() {
 }
 
 #[test]
+fn session9_task_names() {
+    // (text, mention that must be found as (text, type), concept mentions that must not be found)
+    let table: &[RuleRow] = &[
+        // an NLP task named like sentiment analysis, not a topic phrase with the head "analysis"
+        (
+            "We study emotion analysis in tweets .",
+            ("emotion analysis", "task"),
+            &["emotion analysis"],
+        ),
+        (
+            "We study sentiment analysis and error analysis .",
+            ("sentiment analysis", "task"),
+            &["sentiment analysis"],
+        ),
+    ];
+    check_table(table, Some("concept"));
+}
+
+#[test]
 fn quality10_task_coordinations_and_resolution() {
     // (text, mention that must be found as (text, type), task mentions that must not be found)
     let table: &[RuleRow] = &[
