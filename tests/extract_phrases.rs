@@ -1694,3 +1694,64 @@ fn quality7_boundaries() {
         x.mentions
     );
 }
+
+#[test]
+fn line_breaks_and_other_whitespace_read_as_spaces() {
+    // arXiv wraps its abstracts every ~80 characters: a term or a list that crosses a line
+    // break is found as if the break were a space. (text, mention with its type, not mentions)
+    let table: &[RuleRow] = &[
+        (
+            "We prompt large language\nmodels to plan.",
+            ("large language\nmodels", "method"),
+            &["language\nmodels"],
+        ),
+        (
+            "We prompt large language\u{a0}models to plan.",
+            ("large language\u{a0}models", "method"),
+            &[],
+        ),
+        (
+            "Experiments on datasets like CIFAR-10, CIFAR-100,\nand ImageNet-1K show gains.",
+            ("ImageNet-1K", "dataset"),
+            &["and ImageNet-1K"],
+        ),
+        (
+            "We study natural language\nprocessing (NLP) in class.",
+            ("natural language\nprocessing (NLP)", "concept"),
+            &[],
+        ),
+        (
+            "It builds on Solo Performance\tPrompting (SPP), a new method.",
+            ("Solo Performance\tPrompting (SPP)", "method"),
+            &[],
+        ),
+    ];
+    check_table(table, None);
+
+    // Offsets index the paper's own text (one character stands for one), in code points,
+    // and the mention's text is that text's slice; its name has spaces.
+    let abs =
+        "Über\u{a0}alles: we prompt large language\nmodels and Solo\nPerformance Prompting (SPP).";
+    let x = run(abs);
+    let chars: Vec<char> = abs.chars().collect();
+    for m in &x.mentions {
+        let original: String = chars[m.start..m.end].iter().collect();
+        assert_eq!(original, m.text, "{m:?}");
+    }
+    let m = x
+        .mentions
+        .iter()
+        .find(|m| m.text == "large language\nmodels")
+        .unwrap_or_else(|| panic!("{:?}", x.mentions));
+    assert_eq!(
+        (m.etype.as_str(), m.canonical.as_str()),
+        ("method", "large language model")
+    );
+    let spp = &x.acronyms[0];
+    assert_eq!(
+        (spp.short.as_str(), spp.long.as_str()),
+        ("SPP", "Solo Performance Prompting")
+    );
+    assert_eq!(x.title, "x");
+    assert_eq!(x.id, "x");
+}

@@ -186,7 +186,98 @@ fn field_text(paper: &Paper, f: Field) -> &str {
 /// field, overlapping candidates are resolved (longest span, then higher type priority, then
 /// earlier rule), roles are attached, and mentions come out sorted by field, start, end with
 /// code-point offsets.
-pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
+///
+/// Every whitespace character is read as a space ([`as_spaces`]): abstracts wrapped across
+/// lines (arXiv's are, every 80 characters or so) must not hide "large language models" or
+/// "A, B,↵and C" from rules written with spaces. One character stands for one, so offsets
+/// index the paper's own text and a mention's `text` is that text's slice, line break
+/// included; names (`canonical`, acronym long forms) have spaces.
+pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
+    let (title, abstract_text) = (as_spaces(&paper.title), as_spaces(&paper.abstract_text));
+    if title.is_none() && abstract_text.is_none() {
+        return extract_spaced(rules, paper);
+    }
+    let changed = [title.is_some(), abstract_text.is_some()];
+    let spaced = Paper::new(
+        String::new(),
+        title.unwrap_or_else(|| paper.title.clone()),
+        abstract_text.unwrap_or_else(|| paper.abstract_text.clone()),
+        paper.source.clone(),
+    );
+    let mut x = extract_spaced(rules, &spaced);
+    x.id.clone_from(&paper.id);
+    x.title.clone_from(&paper.title);
+    for (fi, &f) in FIELDS.iter().enumerate() {
+        if changed[fi] {
+            restore_texts(field_text(paper, f), f, &mut x.mentions);
+        }
+    }
+    x
+}
+
+/// Sets the `text` of each mention in field `f` to its slice of `original`, the field as the
+/// paper has it. Only a text with a space can differ. Mentions come sorted by start, so one
+/// forward walk maps code points to bytes (none is needed for ASCII text).
+fn restore_texts(original: &str, f: Field, mentions: &mut [Mention]) {
+    let b = original.as_bytes();
+    let ascii = original.is_ascii();
+    // The byte after `n` more characters from byte `i`.
+    let skip = |mut i: usize, n: usize| {
+        for _ in 0..n {
+            i += 1;
+            while i < b.len() && (b[i] as i8) < -0x40 {
+                i += 1;
+            }
+        }
+        i
+    };
+    let (mut at_char, mut at_byte) = (0, 0);
+    for m in mentions.iter_mut() {
+        if m.field != f || !m.text.contains(' ') {
+            continue;
+        }
+        let (s, e) = if ascii {
+            (m.start, m.end)
+        } else {
+            at_byte = skip(at_byte, m.start - at_char);
+            at_char = m.start;
+            (at_byte, skip(at_byte, m.end - m.start))
+        };
+        let slice = &original[s..e];
+        if slice != m.text {
+            m.text = slice.to_string();
+        }
+    }
+}
+
+/// `text` with every whitespace character other than the space (line breaks, tabs, no-break
+/// and other Unicode spaces) replaced by a space, one for one; `None` when it has none.
+pub fn as_spaces(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let ascii_ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let other = |c: char| c != ' ' && c.is_whitespace();
+    if !text.is_ascii() && text.chars().any(|c| other(c) && !c.is_ascii()) {
+        return Some(
+            text.chars()
+                .map(|c| if other(c) { ' ' } else { c })
+                .collect(),
+        );
+    }
+    if memchr::memchr3(b'\n', b'\r', b'\t', b).is_none() && memchr::memchr2(0x0b, 0x0c, b).is_none()
+    {
+        return None;
+    }
+    let mut v = b.to_vec();
+    for c in &mut v {
+        if ascii_ws(*c) {
+            *c = b' ';
+        }
+    }
+    Some(String::from_utf8(v).expect("ASCII bytes replaced by ASCII bytes keep UTF-8 valid"))
+}
+
+/// [`extract`] of a paper whose whitespace is all spaces.
+fn extract_spaced<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
     let mut defs = Vec::new();

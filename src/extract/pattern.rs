@@ -101,27 +101,30 @@ fn cut(rules: &RuleSet, p: &PatternRule, text: &str, s: usize, e: usize) -> (usi
     }
 }
 
-/// Splits a list capture ("A, B, and C") into its items.
+/// Splits a list capture ("A, B, and C") into its items. The words "and" / "or" separate
+/// items after any whitespace, as in abstracts wrapped across lines ("CIFAR-100,\nand
+/// ImageNet-1K").
 fn split_items(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
     let seg = &text[s..e];
     let bytes = seg.as_bytes();
+    // The length of a whitespace, a conjunction and a whitespace at `i`, if one is there.
+    let conjunction = |i: usize| {
+        [&b"and"[..], b"or"].iter().find_map(|w| {
+            let after = i + 1 + w.len();
+            (bytes[i].is_ascii_whitespace()
+                && bytes[i + 1..].starts_with(w)
+                && bytes.get(after).is_some_and(u8::is_ascii_whitespace))
+            .then_some(w.len() + 2)
+        })
+    };
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let sep_len = if b == b',' || b == b';' {
             1
-        } else if b == b' ' {
-            let rest = &seg[i..];
-            if rest.starts_with(" and ") {
-                4
-            } else if rest.starts_with(" or ") {
-                3
-            } else {
-                0
-            }
         } else {
-            0
+            conjunction(i).unwrap_or(0)
         };
         if sep_len > 0 {
             out.push((s + start, s + i));
@@ -392,6 +395,34 @@ mod tests {
         pub(super) static EAGER: Cell<bool> = const { Cell::new(false) };
         /// Searches every window through, never anchored at trigger hits.
         pub(super) static WINDOWED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    #[test]
+    fn list_items_split_at_commas_and_conjunctions_after_any_whitespace() {
+        // (list, its items after trimming)
+        let table: &[(&str, &[&str])] = &[
+            ("A, B, and C", &["A", "B", "C"]),
+            ("A, B and C", &["A", "B", "C"]),
+            ("A or B", &["A", "B"]),
+            (
+                "CIFAR-10, CIFAR-100,\nand ImageNet-1K",
+                &["CIFAR-10", "CIFAR-100", "ImageNet-1K"],
+            ),
+            ("A,\tor B", &["A", "B"]),
+            ("A and\nB", &["A", "B"]),
+            ("Andes, Orca and Brandy", &["Andes", "Orca", "Brandy"]),
+            ("SQuAD; HotpotQA", &["SQuAD", "HotpotQA"]),
+        ];
+        for (list, want) in table {
+            let mut items = Vec::new();
+            super::split_items(list, 0, list.len(), &mut items);
+            let got: Vec<&str> = items
+                .iter()
+                .map(|&(a, b)| list[a..b].trim())
+                .filter(|s| !s.is_empty())
+                .collect();
+            assert_eq!(&got, want, "{list:?}");
+        }
     }
 
     /// The example page and (when the shared data is there) 3,000 arXiv abstracts.
