@@ -703,15 +703,15 @@ impl Iterator for PaperSource {
     }
 }
 
-/// Streams the inputs through extraction in parallel batches, mapping each extraction
-/// with `map` on the workers too and calling `sink` with the results in input order.
+/// Streams the inputs through extraction in parallel batches: `map` extracts each paper
+/// on the workers (and turns the extraction into what `sink` takes), and `sink` gets the
+/// results in input order.
 /// Without `metadata` the papers' categories, authors and year are left unread (see
 /// [`ReadOptions::skip_metadata`]).
 fn extract_stream<T: Send>(
     a: &InputArgs,
-    rules: &RuleSet,
     metadata: bool,
-    map: impl Fn(Extraction) -> Result<T> + Sync,
+    map: impl Fn(&Paper) -> Result<T> + Sync,
     sink: impl FnMut(T) -> Result<()>,
 ) -> Result<PassStats> {
     let (inputs, _tmp) = resolve_inputs(a)?;
@@ -726,12 +726,7 @@ fn extract_stream<T: Send>(
         rejects: Vec::new(),
         duplicates: 0,
     };
-    let (source, papers) = pipeline(
-        source,
-        |p: Paper| map(extract::extract(rules, &p)),
-        sink,
-        |n| progress.update(n),
-    )?;
+    let (source, papers) = pipeline(source, |p: Paper| map(&p), sink, |n| progress.update(n))?;
     progress.finish();
     Ok(PassStats {
         papers,
@@ -863,9 +858,8 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
     let mut norm = Normalizer::new(&type_names(&rules));
     let stats = extract_stream(
         &a.input,
-        &rules,
         true,
-        |ex| Ok(Prepared::new(ex)),
+        |p| Ok(Prepared::new(extract::extract(&rules, p))),
         |p| {
             norm.add_prepared(p);
             Ok(())
@@ -1402,10 +1396,10 @@ fn cmd_extract(a: ExtractArgs) -> Result<i32> {
     thread_local! {
         static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let to_line = |ex: Extraction| -> Result<Vec<u8>> {
+    let to_line = |p: &Paper| -> Result<Vec<u8>> {
         Ok(LINE.with_borrow_mut(|line| {
             line.clear();
-            ex.write_json_line(line);
+            extract::extract_ref(&rules, p).write_json_line(line);
             line.clone()
         }))
     };
@@ -1413,9 +1407,7 @@ fn cmd_extract(a: ExtractArgs) -> Result<i32> {
         Some(path) => {
             let mut outcome: Option<Result<PassStats>> = None;
             let written = write_atomic(path, |w| {
-                let r = extract_stream(&a.input, &rules, false, to_line, |line| {
-                    Ok(w.write_all(&line)?)
-                });
+                let r = extract_stream(&a.input, false, to_line, |line| Ok(w.write_all(&line)?));
                 let failed = r.is_err();
                 outcome = Some(r);
                 if failed {
@@ -1433,9 +1425,7 @@ fn cmd_extract(a: ExtractArgs) -> Result<i32> {
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let stats = extract_stream(&a.input, &rules, false, to_line, |line| {
-                Ok(w.write_all(&line)?)
-            })?;
+            let stats = extract_stream(&a.input, false, to_line, |line| Ok(w.write_all(&line)?))?;
             w.flush()?;
             stats
         }

@@ -86,36 +86,132 @@ impl Extraction {
     /// exactly the bytes `serde_json` writes for it, then a newline. Written by hand
     /// because `extract` spent a tenth of its time in the general serializer.
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        push_json_field(out, b"{\"id\":", &self.id);
-        push_json_field(out, b",\"title\":", &self.title);
-        out.extend_from_slice(b",\"mentions\":");
-        push_array(out, &self.mentions, |out, m| {
-            push_json_field(out, b"{\"type\":", &m.etype);
-            push_json_field(out, b",\"text\":", &m.text);
-            push_json_field(out, b",\"canonical\":", &m.canonical);
-            out.extend_from_slice(match m.field {
-                Field::Title => b",\"field\":\"title\",\"start\":",
-                Field::Abstract => b",\"field\":\"abstract\",\"start\":",
-            });
-            out.extend_from_slice(itoa::Buffer::new().format(m.start).as_bytes());
-            out.extend_from_slice(b",\"end\":");
-            out.extend_from_slice(itoa::Buffer::new().format(m.end).as_bytes());
-            push_json_field(out, b",\"rule\":", &m.rule);
-            if let Some(r) = m.role {
-                out.extend_from_slice(b",\"role\":\"");
-                out.extend_from_slice(r.as_str().as_bytes());
-                out.push(b'"');
-            }
-            out.push(b'}');
-        });
-        out.extend_from_slice(b",\"acronyms\":");
-        push_array(out, &self.acronyms, |out, a| {
-            push_json_field(out, b"{\"short\":", &a.short);
-            push_json_field(out, b",\"long\":", &a.long);
-            out.push(b'}');
-        });
-        out.extend_from_slice(b"}\n");
+        write_line(
+            out,
+            &self.id,
+            &self.title,
+            self.mentions.iter().map(Mention::as_ref),
+            &self.acronyms,
+        );
     }
+}
+
+impl Mention {
+    fn as_ref(&self) -> MentionRef<'_> {
+        MentionRef {
+            etype: &self.etype,
+            text: &self.text,
+            canonical: &self.canonical,
+            field: self.field,
+            start: self.start,
+            end: self.end,
+            rule: &self.rule,
+            role: self.role,
+        }
+    }
+}
+
+/// A [`Mention`] whose strings are borrowed from the rules and the paper: what extraction
+/// finds, before anything is copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MentionRef<'a> {
+    pub etype: &'a str,
+    pub text: &'a str,
+    pub canonical: &'a str,
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub rule: &'a str,
+    pub role: Option<Role>,
+}
+
+/// An [`Extraction`] whose id, title and mentions are borrowed from the rules and the
+/// paper. `paperkg extract` writes its lines from this form: turning every mention into
+/// four owned strings only to write them out and free them cost more than writing them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExtractionRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub mentions: Vec<MentionRef<'a>>,
+    pub acronyms: Vec<Acronym>,
+}
+
+impl ExtractionRef<'_> {
+    /// The owned form, with every string copied.
+    pub fn to_owned(&self) -> Extraction {
+        Extraction {
+            id: self.id.to_string(),
+            title: self.title.to_string(),
+            mentions: self
+                .mentions
+                .iter()
+                .map(|m| Mention {
+                    etype: m.etype.to_string(),
+                    text: m.text.to_string(),
+                    canonical: m.canonical.to_string(),
+                    field: m.field,
+                    start: m.start,
+                    end: m.end,
+                    rule: m.rule.to_string(),
+                    role: m.role,
+                })
+                .collect(),
+            acronyms: self.acronyms.clone(),
+        }
+    }
+
+    /// Appends the line [`Extraction::write_json_line`] appends for the owned form.
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        write_line(
+            out,
+            self.id,
+            self.title,
+            self.mentions.iter().copied(),
+            &self.acronyms,
+        );
+    }
+}
+
+/// The one writer of `paperkg extract` lines, for both forms of an extraction.
+fn write_line<'m>(
+    out: &mut Vec<u8>,
+    id: &str,
+    title: &str,
+    mentions: impl Iterator<Item = MentionRef<'m>>,
+    acronyms: &[Acronym],
+) {
+    push_json_field(out, b"{\"id\":", id);
+    push_json_field(out, b",\"title\":", title);
+    out.extend_from_slice(b",\"mentions\":[");
+    for (i, m) in mentions.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_field(out, b"{\"type\":", m.etype);
+        push_json_field(out, b",\"text\":", m.text);
+        push_json_field(out, b",\"canonical\":", m.canonical);
+        out.extend_from_slice(match m.field {
+            Field::Title => b",\"field\":\"title\",\"start\":",
+            Field::Abstract => b",\"field\":\"abstract\",\"start\":",
+        });
+        out.extend_from_slice(itoa::Buffer::new().format(m.start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(itoa::Buffer::new().format(m.end).as_bytes());
+        push_json_field(out, b",\"rule\":", m.rule);
+        if let Some(r) = m.role {
+            out.extend_from_slice(b",\"role\":\"");
+            out.extend_from_slice(r.as_str().as_bytes());
+            out.push(b'"');
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"acronyms\":");
+    push_array(out, acronyms, |out, a| {
+        push_json_field(out, b"{\"short\":", &a.short);
+        push_json_field(out, b",\"long\":", &a.long);
+        out.push(b'}');
+    });
+    out.extend_from_slice(b"}\n");
 }
 
 /// Appends `key` (the bytes before the value: separator, quoted name, colon) and `value`
@@ -187,6 +283,11 @@ fn field_text(paper: &Paper, f: Field) -> &str {
 /// earlier rule), roles are attached, and mentions come out sorted by field, start, end with
 /// code-point offsets.
 pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
+    extract_ref(rules, paper).to_owned()
+}
+
+/// [`extract`], with the strings of the result borrowed from the rules and the paper.
+pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> ExtractionRef<'a> {
     let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
     let mut defs = Vec::new();
@@ -364,9 +465,9 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         pattern::find_deferred(rules, text, f, &active[fi], &kept, &mut roles[fi]);
         to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
     }
-    Extraction {
-        id: paper.id.clone(),
-        title: paper.title.clone(),
+    ExtractionRef {
+        id: &paper.id,
+        title: &paper.title,
         mentions,
         acronyms,
     }
@@ -498,13 +599,13 @@ fn name_before_head<'r>(rules: &'r RuleSet, k: &mut Cand<'r>) {
 
 /// Converts kept candidates to mentions with code-point offsets (counted incrementally over
 /// the sorted starts) and attaches roles from the role spans.
-fn to_mentions(
-    rules: &RuleSet,
-    text: &str,
+fn to_mentions<'a>(
+    rules: &'a RuleSet,
+    text: &'a str,
     field: Field,
-    kept: Vec<Cand>,
+    kept: Vec<Cand<'a>>,
     roles: &[RoleSpan],
-    out: &mut Vec<Mention>,
+    out: &mut Vec<MentionRef<'a>>,
 ) {
     let (mut byte, mut cp) = (0usize, 0usize);
     for k in kept {
@@ -512,14 +613,14 @@ fn to_mentions(
         byte = k.start;
         let len = text[k.start..k.end].chars().count();
         let role = k.role.or_else(|| role_for(roles, &k));
-        out.push(Mention {
-            etype: rules.types[k.type_idx].name.clone(),
-            text: text[k.start..k.end].to_string(),
-            canonical: k.canonical.to_string(),
+        out.push(MentionRef {
+            etype: &rules.types[k.type_idx].name,
+            text: &text[k.start..k.end],
+            canonical: k.canonical,
             field,
             start: cp,
             end: cp + len,
-            rule: rules.rule_ids[k.rule].clone(),
+            rule: &rules.rule_ids[k.rule],
             role,
         });
     }
@@ -851,6 +952,46 @@ mod tests {
                 "seed {seed}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod ref_tests {
+    use crate::corpus::{read_inputs, ReadOptions, Record};
+    use std::path::Path;
+
+    /// The borrowed form writes the line the owned form writes, and owns up to it, on the
+    /// example page and (when the shared data is there) 2,000 arXiv abstracts.
+    #[test]
+    fn borrowed_extraction_writes_the_owned_line() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rules = crate::rules::load_dir(&root.join("rules")).unwrap();
+        let mut inputs = vec![root.join("examples/trending-papers.txt")];
+        let arxiv = root
+            .join("../shared/data/arxiv_daily_cs/arxiv_daily_2025-03-18_to_2026-07-01.jsonl.gz");
+        if arxiv.exists() {
+            inputs.push(arxiv);
+        }
+        let mut seen = 0;
+        for input in inputs {
+            for r in read_inputs(&[input], &ReadOptions::default())
+                .unwrap()
+                .take(2000)
+            {
+                let Record::Paper(p) = r.unwrap() else {
+                    continue;
+                };
+                let borrowed = super::extract_ref(&rules, &p);
+                let owned = super::extract(&rules, &p);
+                assert_eq!(borrowed.to_owned(), owned, "{}", p.id);
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                borrowed.write_json_line(&mut a);
+                owned.write_json_line(&mut b);
+                assert_eq!(a, b, "{}", p.id);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 78, "{seen}");
     }
 }
 
