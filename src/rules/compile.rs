@@ -149,6 +149,9 @@ pub struct PatternRule {
     /// so that it can also be searched anchored at a trigger hit.
     pub regex: Regex,
     pub group: usize,
+    /// Finds the `entity` group of most matches without the regex engine's capture search
+    /// (see [`super::group`]); `None` for regexes of another shape.
+    pub bounds: Option<super::group::GroupBounds>,
     /// Every match starts with one of the pattern's trigger words, so searching anchored
     /// at each trigger hit finds exactly the matches a search of the windows finds.
     pub at_triggers: bool,
@@ -816,6 +819,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             patterns.push(PatternRule {
                 type_idx: ti,
                 rule: rule.unwrap(),
+                bounds: super::group::GroupBounds::new(p.regex.get_ref()),
                 regex,
                 group: group.unwrap(),
                 at_triggers,

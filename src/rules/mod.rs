@@ -51,6 +51,7 @@ pub enum RulesError {
 }
 
 pub(crate) mod compile;
+mod group;
 mod prefilter;
 pub mod spec;
 mod trie;
