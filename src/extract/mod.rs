@@ -288,8 +288,11 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
 
 /// [`extract`], with the strings of the result borrowed from the rules and the paper.
 pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> ExtractionRef<'a> {
-    let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
-    let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
+    // Room for the candidates a field usually has (about one per 16 bytes of an arXiv
+    // abstract), so that they are not copied from one doubling to the next.
+    let room = |f: Field| field_text(paper, f).len() / 16 + 8;
+    let mut cands: [Vec<Cand>; 2] = FIELDS.map(|f| Vec::with_capacity(room(f)));
+    let mut roles: [Vec<RoleSpan>; 2] = [Vec::with_capacity(8), Vec::with_capacity(8)];
     let mut defs = Vec::new();
     let mut active: [pattern::Active; 2] = Default::default();
     let mut toks = Vec::new();
@@ -453,7 +456,7 @@ pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extractio
         }
     }
 
-    let mut mentions = Vec::new();
+    let mut mentions = Vec::with_capacity(32);
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         let mut kept = resolve(rules, std::mem::take(&mut cands[fi]));
