@@ -286,6 +286,20 @@ pub fn extract<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
     extract_ref(rules, paper).to_owned()
 }
 
+/// Buffers an extraction works in that hold nothing from the paper once it is done: kept
+/// per thread from paper to paper, so that their room is allocated once, not per paper
+/// (or, for the patterns' window lists, per pattern and field).
+#[derive(Default)]
+struct Scratch {
+    active: [pattern::Active; 2],
+    toks: Vec<phrase::Tok>,
+    lower_text: String,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = Default::default();
+}
+
 /// [`extract`], with the strings of the result borrowed from the rules and the paper.
 pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> ExtractionRef<'a> {
     // Room for the candidates a field usually has (about one per 16 bytes of an arXiv
@@ -294,8 +308,11 @@ pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extractio
     let mut cands: [Vec<Cand>; 2] = FIELDS.map(|f| Vec::with_capacity(room(f)));
     let mut roles: [Vec<RoleSpan>; 2] = [Vec::with_capacity(8), Vec::with_capacity(8)];
     let mut defs = Vec::new();
-    let mut active: [pattern::Active; 2] = Default::default();
-    let mut toks = Vec::new();
+    let Scratch {
+        mut active,
+        mut toks,
+        mut lower_text,
+    } = SCRATCH.take();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         dict::find(rules, text, &mut cands[fi]);
@@ -307,7 +324,7 @@ pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extractio
             &mut cands[fi],
             &mut roles[fi],
         );
-        phrase::find(rules, text, f, &mut toks, &mut cands[fi]);
+        phrase::find(rules, text, f, &mut toks, &mut lower_text, &mut cands[fi]);
         acronym::find_definitions(text, f, &mut defs);
     }
     for &f in &FIELDS {
@@ -468,6 +485,11 @@ pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extractio
         pattern::find_deferred(rules, text, f, &active[fi], &kept, &mut roles[fi]);
         to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
     }
+    SCRATCH.set(Scratch {
+        active,
+        toks,
+        lower_text,
+    });
     ExtractionRef {
         id: &paper.id,
         title: &paper.title,

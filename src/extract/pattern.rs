@@ -154,6 +154,14 @@ pub(crate) struct Active {
     starts: Vec<Vec<usize>>,
 }
 
+/// Empties every list of a per-pattern table, keeping their room, and sizes the table.
+fn clear_all<T>(table: &mut Vec<Vec<T>>, len: usize) {
+    table.resize_with(len, Vec::new);
+    for list in table.iter_mut() {
+        list.clear();
+    }
+}
+
 /// Runs the patterns whose triggers occur in `text`; appends mention candidates and the
 /// spans that hand a role to the mentions inside them. `active` receives each pattern's
 /// windows, which [`find_deferred`] reuses for the patterns [`deferred`] leaves out.
@@ -166,10 +174,10 @@ pub(crate) fn find<'r>(
     roles: &mut Vec<RoleSpan<'r>>,
 ) {
     let Active { windows, starts } = active;
-    windows.clear();
-    windows.resize(rules.patterns.len(), Vec::new());
-    starts.clear();
-    starts.resize(rules.patterns.len(), Vec::new());
+    // Emptied, not dropped: an `Active` is reused from paper to paper, and so is the room
+    // of its lists.
+    clear_all(windows, rules.patterns.len());
+    clear_all(starts, rules.patterns.len());
     for &i in &rules.untriggered {
         windows[i as usize].push((0, text.len()));
     }

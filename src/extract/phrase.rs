@@ -219,12 +219,14 @@ pub(crate) fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
     false
 }
 
-/// Runs the phrase rules on one field; appends candidates.
+/// Runs the phrase rules on one field; appends candidates. `toks` and `lower` are buffers
+/// for the field's tokens and its ASCII-lower-cased copy.
 pub(crate) fn find<'a>(
     rules: &RuleSet,
     text: &'a str,
     field: Field,
     toks: &mut Vec<Tok>,
+    lower: &mut String,
     out: &mut Vec<Cand<'a>>,
 ) {
     if rules.phrases.is_empty() {
@@ -238,7 +240,10 @@ pub(crate) fn find<'a>(
         .filter(|c| c.source == Source::Dict && text[c.start..c.end].contains(' '))
         .map(|c| (c.end, c.type_idx, c.start))
         .collect();
-    let lower = text.to_ascii_lowercase();
+    lower.clear();
+    lower.push_str(text);
+    lower.make_ascii_lowercase();
+    let lower = lower.as_str();
     let word = |t: &Tok| &lower[t.start..t.end];
     for i in 0..toks.len() {
         let t = toks[i];
@@ -374,7 +379,7 @@ pub(crate) fn find<'a>(
                 }
             }
             if (p.name || p.unnamed)
-                && p.name != (j..i).any(|k| is_name_word(p, text, &lower, toks, k))
+                && p.name != (j..i).any(|k| is_name_word(p, text, lower, toks, k))
             {
                 continue;
             }
