@@ -459,7 +459,8 @@ pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extractio
             let s = &text[x.start..x.end];
             lower.clear();
             if s.is_ascii() {
-                lower.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                lower.push_str(s);
+                lower.make_ascii_lowercase();
             } else {
                 lower.push_str(&s.to_lowercase());
             }
