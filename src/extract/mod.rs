@@ -667,13 +667,26 @@ fn role_for(roles: &[RoleSpan], k: &Cand) -> Option<Role> {
 
 /// Lower-cased words of `s` (split on whitespace and `~`), quotes and punctuation trimmed.
 fn lower_words(s: &str) -> Vec<String> {
-    s.split(|c: char| c.is_whitespace() || c == '~')
+    words_of(s.split(is_word_gap)).collect()
+}
+
+/// Whether `c` separates the words [`lower_words`] gives.
+fn is_word_gap(c: char) -> bool {
+    c.is_whitespace() || c == '~'
+}
+
+/// The pieces of a split text trimmed, lower-cased and without the empty ones, as
+/// [`lower_words`] makes them, lazily: typing an acronym often needs only a word or two of
+/// a text (`rsplit` gives them from the end).
+fn words_of<'s, I: Iterator<Item = &'s str>>(
+    pieces: I,
+) -> impl Iterator<Item = String> + use<'s, I> {
+    pieces
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase()
         })
         .filter(|w| !w.is_empty())
-        .collect()
 }
 
 fn singular(w: &str) -> &str {
@@ -752,7 +765,10 @@ fn introducing_head(text: &str, d: &acronym::Def) -> Vec<String> {
         Some(i) => &before[i + 1..],
         None => before,
     };
-    let mut words = lower_words(before);
+    // Only the last seven words can matter: the head, a naming verb after it, and the
+    // five words before the head that may open the phrase.
+    let mut words: Vec<String> = words_of(before.rsplit(is_word_gap)).take(7).collect();
+    words.reverse();
     if words
         .last()
         .is_some_and(|w| NAMING_WORDS.contains(&w.as_str()))
@@ -865,8 +881,7 @@ fn acronym_type(
         .rev()
         .find(|&i| rest.is_char_boundary(i))
         .unwrap_or(0);
-    let follow: Vec<String> = lower_words(&rest[..end])
-        .into_iter()
+    let follow: Vec<String> = words_of(rest[..end].split(is_word_gap))
         .skip_while(|w| FOLLOW_SKIP.contains(&w.as_str()))
         .take(1)
         .collect();
@@ -1018,6 +1033,38 @@ mod ref_tests {
             }
         }
         assert!(seen >= 78, "{seen}");
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::{is_word_gap, lower_words, words_of};
+
+    /// Words read lazily from the end are the last words [`lower_words`] gives, and from
+    /// the start its first ones, on texts of words, quotes, dashes, `~` and other scripts.
+    #[test]
+    fn lazy_words_are_lower_words() {
+        let pieces = [
+            "A", "new", "Dataset", ",", " ", "  ", "~", "\"", "“", "–", "-", "É", "ü", "x1", "(",
+            ")", "\n", "\u{a0}", "named",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            for _ in 0..(x % 20) {
+                crate::util::xorshift(&mut x);
+                t.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            crate::util::xorshift(&mut x);
+            let all = lower_words(&t);
+            for k in [1, 2, 7] {
+                let mut last: Vec<String> = words_of(t.rsplit(is_word_gap)).take(k).collect();
+                last.reverse();
+                assert_eq!(last, all[all.len().saturating_sub(k)..], "{t:?}");
+                let first: Vec<String> = words_of(t.split(is_word_gap)).take(k).collect();
+                assert_eq!(first, all[..k.min(all.len())], "{t:?}");
+            }
+        }
     }
 }
 
