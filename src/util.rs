@@ -199,13 +199,18 @@ pub(crate) mod swar {
 /// Appends `s` escaped for the inside of a JSON string, copying runs of plain text at once.
 pub(crate) fn push_json_str_contents(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
+    let special = |x| swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\');
     // Words without a byte to escape are skipped eight bytes at a time: most text has none.
-    let start = plain_words(b, |x| {
-        swar::any_below(x, 0x20) || swar::any_eq(x, b'"') || swar::any_eq(x, b'\\')
-    });
-    if start == b.len() {
-        out.extend_from_slice(b);
-        return;
+    let start = plain_words(b, special);
+    // The last few bytes too, as one word padded with spaces (most strings written are
+    // short names, which are nothing but such a tail).
+    let tail = &b[start..];
+    if tail.len() < 8 {
+        let pad = 0x2020_2020_2020_2020u64 & (u64::MAX << (8 * tail.len()));
+        if !special(le_tail(tail) | pad) {
+            out.extend_from_slice(b);
+            return;
+        }
     }
     let mut from = 0;
     for (i, &c) in b.iter().enumerate().skip(start) {
@@ -335,6 +340,24 @@ mod tests {
         write_atomic(&p, |w| w.write_all(b"new content")).unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "new content");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Every short string with a byte to escape at any place (or none) is written as
+    /// `serde_json` writes it: the tail checked as one padded word misses nothing.
+    #[test]
+    fn json_strings_escape_every_place_of_short_strings() {
+        for len in 0..20 {
+            for at in 0..=len {
+                for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', ' ', 'é'] {
+                    let s: String = (0..len)
+                        .map(|i| if i == at { special } else { 'a' })
+                        .collect();
+                    let mut got = Vec::new();
+                    super::push_json_str(&mut got, &s);
+                    assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -44,6 +44,9 @@ const ROLES: [Role; 6] = [
 pub struct KeyTable {
     names: Vec<String>,
     roles: [Vec<usize>; 6],
+    /// Per name: its value is parsed and checked as any field's, but not kept (see
+    /// [`KeyTable::without_metadata`]).
+    check_only: Vec<bool>,
 }
 
 impl KeyTable {
@@ -72,7 +75,27 @@ impl KeyTable {
                 }
             }
         }
-        KeyTable { names, roles }
+        let check_only = vec![false; names.len()];
+        KeyTable {
+            names,
+            roles,
+            check_only,
+        }
+    }
+
+    /// The same table, with the metadata roles (categories, authors, year) left unread:
+    /// their values are still parsed and checked, so that exactly the same records are read
+    /// and rejected, but they build no values and the papers get none. `paperkg extract`
+    /// needs only the id, title and abstract, and the author lists cost the reader more
+    /// than those three.
+    pub fn without_metadata(mut self) -> Self {
+        let kept: Vec<usize> = self.roles[..3].iter().flatten().copied().collect();
+        for list in &self.roles[3..] {
+            for &i in list {
+                self.check_only[i] = !kept.contains(&i);
+            }
+        }
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -226,6 +249,9 @@ enum Found<'t, 'a> {
 fn take<'t, 'a>(table: &'t KeyTable, slots: &mut Slots<'a>, role: Role) -> Found<'t, 'a> {
     let mut null = None;
     for &i in table.candidates(role) {
+        if table.check_only[i] {
+            continue;
+        }
         match slots.get_mut(i).and_then(Option::take) {
             Some(Val::Null) => {
                 null.get_or_insert(table.name(i));
@@ -353,6 +379,9 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
         let mut slots: Slots<'de> = vec![None; self.0.len()];
         while let Some(key) = map.next_key_seed(KeySeed(self.0))? {
             match key {
+                Some(i) if self.0.check_only[i] => {
+                    map.next_value::<Checked>()?;
+                }
                 Some(i) => slots[i] = Some(map.next_value::<Val<'de>>()?),
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -456,6 +485,61 @@ impl<'de> Visitor<'de> for ValVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Val::Object)
+    }
+}
+
+/// A JSON value parsed as [`Val`] parses it (the same grammar, the same errors: a lone
+/// surrogate escape in a string or a number out of range is an error for both, where
+/// [`IgnoredAny`] lets them pass), but kept nowhere.
+struct Checked;
+
+impl<'de> de::Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_string<E: de::Error>(self, _: String) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Checked)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Checked)
     }
 }
 
@@ -568,6 +652,48 @@ mod tests {
         assert_eq!(p.id, "P");
         let p = rec(r#"{"title":"T","abstract":"A","id":""}"#).unwrap();
         assert_eq!(p.id, "", "empty id means: use the slug");
+    }
+
+    /// Without metadata, every text gives the same paper (id, title, abstract) or the same
+    /// reject as with it, and papers get no categories, authors or year.
+    #[test]
+    fn without_metadata_reads_and_rejects_the_same() {
+        let texts = [
+            r#"{"id":"1","title":"T","abstract":"A","authors":["A B","C D"],"categories":"cs.CL","year":2020}"#,
+            // a lone surrogate, a number out of range, bad escapes: errors either way
+            r#"{"title":"T","abstract":"A","authors":["x\ud800y"]}"#,
+            r#"{"title":"T","abstract":"A","year":1e999}"#,
+            r#"{"title":"T","abstract":"A","authors":"\q"}"#,
+            r#"{"title":"T","abstract":"A","categories":[1,[2,{"a":null}],true,null,-3.5]}"#,
+            r#"{"title":"T","abstract":"A","authors":{"x":[1,2]},"published":null}"#,
+            r#"{"title":"T","abstract":"A","authors":["a"],"authors":5}"#,
+            r#"{"title":"T","abstract":"A","date":"2021-01-01","update_date":"x"}"#,
+            r#"{"title":"T","abstract":"A","authors":[1,2"#,
+            r#"{"title":"T","authors":["a"]}"#,
+        ];
+        // The default fields, and an id field that is also a metadata field.
+        let mut by_authors = FieldMap::default();
+        by_authors.id.insert(0, "authors".into());
+        for fields in [FieldMap::default(), by_authors] {
+            let full = KeyTable::new(&fields);
+            let lean = KeyTable::new(&fields).without_metadata();
+            for text in texts {
+                let want = json_record(&full, text, "f", 1);
+                let got = json_record(&lean, text, "f", 1);
+                match (&want, &got) {
+                    (Ok(w), Ok(g)) => {
+                        assert_eq!(
+                            (&w.id, &w.title, &w.abstract_text),
+                            (&g.id, &g.title, &g.abstract_text),
+                            "{text}"
+                        );
+                        assert!(g.categories.is_empty() && g.authors.is_empty(), "{text}");
+                        assert_eq!(g.year, None, "{text}");
+                    }
+                    _ => assert_eq!(want.err(), got.err(), "{text}"),
+                }
+            }
+        }
     }
 
     #[test]

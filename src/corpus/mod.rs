@@ -174,6 +174,10 @@ pub struct ReadOptions {
     pub fields: FieldMap,
     /// Make the first reject fatal (reported as a [`CorpusError::Strict`] with file:line).
     pub strict: bool,
+    /// Leave the categories, authors and year of the papers empty: their fields are still
+    /// parsed and checked (the same records are read and rejected), but not turned into
+    /// values. For `paperkg extract`, whose output has none of them.
+    pub skip_metadata: bool,
 }
 
 /// Errors that stop reading altogether (as opposed to a [`Reject`], which does not).
@@ -303,7 +307,10 @@ fn reader_for(opened: input::Opened, opts: &ReadOptions) -> Result<FileReader, C
     if let Some(e) = early_error {
         return Ok(Box::new(std::iter::once(read_failure(&name, gzip, 1, e))));
     }
-    let table = fields::KeyTable::new(&opts.fields);
+    let mut table = fields::KeyTable::new(&opts.fields);
+    if opts.skip_metadata {
+        table = table.without_metadata();
+    }
     Ok(match format {
         InputFormat::Page => Box::new(page::PageReader::new(name, gzip, reader)),
         InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(name, gzip, reader, table)),

@@ -86,36 +86,132 @@ impl Extraction {
     /// exactly the bytes `serde_json` writes for it, then a newline. Written by hand
     /// because `extract` spent a tenth of its time in the general serializer.
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        push_json_field(out, b"{\"id\":", &self.id);
-        push_json_field(out, b",\"title\":", &self.title);
-        out.extend_from_slice(b",\"mentions\":");
-        push_array(out, &self.mentions, |out, m| {
-            push_json_field(out, b"{\"type\":", &m.etype);
-            push_json_field(out, b",\"text\":", &m.text);
-            push_json_field(out, b",\"canonical\":", &m.canonical);
-            out.extend_from_slice(match m.field {
-                Field::Title => b",\"field\":\"title\",\"start\":",
-                Field::Abstract => b",\"field\":\"abstract\",\"start\":",
-            });
-            out.extend_from_slice(itoa::Buffer::new().format(m.start).as_bytes());
-            out.extend_from_slice(b",\"end\":");
-            out.extend_from_slice(itoa::Buffer::new().format(m.end).as_bytes());
-            push_json_field(out, b",\"rule\":", &m.rule);
-            if let Some(r) = m.role {
-                out.extend_from_slice(b",\"role\":\"");
-                out.extend_from_slice(r.as_str().as_bytes());
-                out.push(b'"');
-            }
-            out.push(b'}');
-        });
-        out.extend_from_slice(b",\"acronyms\":");
-        push_array(out, &self.acronyms, |out, a| {
-            push_json_field(out, b"{\"short\":", &a.short);
-            push_json_field(out, b",\"long\":", &a.long);
-            out.push(b'}');
-        });
-        out.extend_from_slice(b"}\n");
+        write_line(
+            out,
+            &self.id,
+            &self.title,
+            self.mentions.iter().map(Mention::as_ref),
+            &self.acronyms,
+        );
     }
+}
+
+impl Mention {
+    fn as_ref(&self) -> MentionRef<'_> {
+        MentionRef {
+            etype: &self.etype,
+            text: &self.text,
+            canonical: &self.canonical,
+            field: self.field,
+            start: self.start,
+            end: self.end,
+            rule: &self.rule,
+            role: self.role,
+        }
+    }
+}
+
+/// A [`Mention`] whose strings are borrowed from the rules and the paper: what extraction
+/// finds, before anything is copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MentionRef<'a> {
+    pub etype: &'a str,
+    pub text: &'a str,
+    pub canonical: &'a str,
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub rule: &'a str,
+    pub role: Option<Role>,
+}
+
+/// An [`Extraction`] whose id, title and mentions are borrowed from the rules and the
+/// paper. `paperkg extract` writes its lines from this form: turning every mention into
+/// four owned strings only to write them out and free them cost more than writing them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExtractionRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub mentions: Vec<MentionRef<'a>>,
+    pub acronyms: Vec<Acronym>,
+}
+
+impl ExtractionRef<'_> {
+    /// The owned form, with every string copied.
+    pub fn to_owned(&self) -> Extraction {
+        Extraction {
+            id: self.id.to_string(),
+            title: self.title.to_string(),
+            mentions: self
+                .mentions
+                .iter()
+                .map(|m| Mention {
+                    etype: m.etype.to_string(),
+                    text: m.text.to_string(),
+                    canonical: m.canonical.to_string(),
+                    field: m.field,
+                    start: m.start,
+                    end: m.end,
+                    rule: m.rule.to_string(),
+                    role: m.role,
+                })
+                .collect(),
+            acronyms: self.acronyms.clone(),
+        }
+    }
+
+    /// Appends the line [`Extraction::write_json_line`] appends for the owned form.
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        write_line(
+            out,
+            self.id,
+            self.title,
+            self.mentions.iter().copied(),
+            &self.acronyms,
+        );
+    }
+}
+
+/// The one writer of `paperkg extract` lines, for both forms of an extraction.
+fn write_line<'m>(
+    out: &mut Vec<u8>,
+    id: &str,
+    title: &str,
+    mentions: impl Iterator<Item = MentionRef<'m>>,
+    acronyms: &[Acronym],
+) {
+    push_json_field(out, b"{\"id\":", id);
+    push_json_field(out, b",\"title\":", title);
+    out.extend_from_slice(b",\"mentions\":[");
+    for (i, m) in mentions.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_field(out, b"{\"type\":", m.etype);
+        push_json_field(out, b",\"text\":", m.text);
+        push_json_field(out, b",\"canonical\":", m.canonical);
+        out.extend_from_slice(match m.field {
+            Field::Title => b",\"field\":\"title\",\"start\":",
+            Field::Abstract => b",\"field\":\"abstract\",\"start\":",
+        });
+        out.extend_from_slice(itoa::Buffer::new().format(m.start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(itoa::Buffer::new().format(m.end).as_bytes());
+        push_json_field(out, b",\"rule\":", m.rule);
+        if let Some(r) = m.role {
+            out.extend_from_slice(b",\"role\":\"");
+            out.extend_from_slice(r.as_str().as_bytes());
+            out.push(b'"');
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"acronyms\":");
+    push_array(out, acronyms, |out, a| {
+        push_json_field(out, b"{\"short\":", &a.short);
+        push_json_field(out, b",\"long\":", &a.long);
+        out.push(b'}');
+    });
+    out.extend_from_slice(b"}\n");
 }
 
 /// Appends `key` (the bytes before the value: separator, quoted name, colon) and `value`
@@ -193,9 +289,20 @@ fn field_text(paper: &Paper, f: Field) -> &str {
 /// index the paper's own text and a mention's `text` is that text's slice, line break
 /// included; names (`canonical`, acronym long forms) have spaces.
 pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
+    with_extraction(rules, paper, |x| x.to_owned())
+}
+
+/// Hands `f` the extraction of `paper` with its strings borrowed (see [`extract`]). A
+/// callback, because where the paper has line breaks the names borrow from a spaced copy
+/// that lives only here.
+pub(crate) fn with_extraction<R>(
+    rules: &RuleSet,
+    paper: &Paper,
+    f: impl FnOnce(&ExtractionRef<'_>) -> R,
+) -> R {
     let (title, abstract_text) = (as_spaces(&paper.title), as_spaces(&paper.abstract_text));
     if title.is_none() && abstract_text.is_none() {
-        return extract_spaced(rules, paper);
+        return f(&extract_ref(rules, paper));
     }
     let changed = [title.is_some(), abstract_text.is_some()];
     let spaced = Paper::new(
@@ -204,21 +311,21 @@ pub fn extract(rules: &RuleSet, paper: &Paper) -> Extraction {
         abstract_text.unwrap_or_else(|| paper.abstract_text.clone()),
         paper.source.clone(),
     );
-    let mut x = extract_spaced(rules, &spaced);
-    x.id.clone_from(&paper.id);
-    x.title.clone_from(&paper.title);
-    for (fi, &f) in FIELDS.iter().enumerate() {
+    let mut x = extract_ref(rules, &spaced);
+    x.id = &paper.id;
+    x.title = &paper.title;
+    for (fi, &fd) in FIELDS.iter().enumerate() {
         if changed[fi] {
-            restore_texts(field_text(paper, f), f, &mut x.mentions);
+            restore_texts(field_text(paper, fd), fd, &mut x.mentions);
         }
     }
-    x
+    f(&x)
 }
 
 /// Sets the `text` of each mention in field `f` to its slice of `original`, the field as the
 /// paper has it. Only a text with a space can differ. Mentions come sorted by start, so one
 /// forward walk maps code points to bytes (none is needed for ASCII text).
-fn restore_texts(original: &str, f: Field, mentions: &mut [Mention]) {
+fn restore_texts<'a>(original: &'a str, f: Field, mentions: &mut [MentionRef<'a>]) {
     let b = original.as_bytes();
     let ascii = original.is_ascii();
     // The byte after `n` more characters from byte `i`.
@@ -243,10 +350,7 @@ fn restore_texts(original: &str, f: Field, mentions: &mut [Mention]) {
             at_char = m.start;
             (at_byte, skip(at_byte, m.end - m.start))
         };
-        let slice = &original[s..e];
-        if slice != m.text {
-            m.text = slice.to_string();
-        }
+        m.text = &original[s..e];
     }
 }
 
@@ -276,13 +380,33 @@ pub fn as_spaces(text: &str) -> Option<String> {
     Some(String::from_utf8(v).expect("ASCII bytes replaced by ASCII bytes keep UTF-8 valid"))
 }
 
-/// [`extract`] of a paper whose whitespace is all spaces.
-fn extract_spaced<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
-    let mut cands: [Vec<Cand>; 2] = [Vec::new(), Vec::new()];
-    let mut roles: [Vec<RoleSpan>; 2] = [Vec::new(), Vec::new()];
+/// Buffers an extraction works in that hold nothing from the paper once it is done: kept
+/// per thread from paper to paper, so that their room is allocated once, not per paper
+/// (or, for the patterns' window lists, per pattern and field).
+#[derive(Default)]
+struct Scratch {
+    active: [pattern::Active; 2],
+    toks: Vec<phrase::Tok>,
+    lower_text: String,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = Default::default();
+}
+
+/// [`extract`], with the strings of the result borrowed from the rules and the paper.
+pub(crate) fn extract_ref<'a>(rules: &'a RuleSet, paper: &'a Paper) -> ExtractionRef<'a> {
+    // Room for the candidates a field usually has (about one per 16 bytes of an arXiv
+    // abstract), so that they are not copied from one doubling to the next.
+    let room = |f: Field| field_text(paper, f).len() / 16 + 8;
+    let mut cands: [Vec<Cand>; 2] = FIELDS.map(|f| Vec::with_capacity(room(f)));
+    let mut roles: [Vec<RoleSpan>; 2] = [Vec::with_capacity(8), Vec::with_capacity(8)];
     let mut defs = Vec::new();
-    let mut active: [pattern::Active; 2] = Default::default();
-    let mut toks = Vec::new();
+    let Scratch {
+        mut active,
+        mut toks,
+        mut lower_text,
+    } = SCRATCH.take();
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         dict::find(rules, text, &mut cands[fi]);
@@ -294,7 +418,7 @@ fn extract_spaced<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             &mut cands[fi],
             &mut roles[fi],
         );
-        phrase::find(rules, text, f, &mut toks, &mut cands[fi]);
+        phrase::find(rules, text, f, &mut toks, &mut lower_text, &mut cands[fi]);
         acronym::find_definitions(text, f, &mut defs);
     }
     for &f in &FIELDS {
@@ -429,7 +553,8 @@ fn extract_spaced<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
             let s = &text[x.start..x.end];
             lower.clear();
             if s.is_ascii() {
-                lower.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                lower.push_str(s);
+                lower.make_ascii_lowercase();
             } else {
                 lower.push_str(&s.to_lowercase());
             }
@@ -443,7 +568,7 @@ fn extract_spaced<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         }
     }
 
-    let mut mentions = Vec::new();
+    let mut mentions = Vec::with_capacity(32);
     for (fi, &f) in FIELDS.iter().enumerate() {
         let text = field_text(paper, f);
         let mut kept = resolve(rules, std::mem::take(&mut cands[fi]));
@@ -455,9 +580,14 @@ fn extract_spaced<'a>(rules: &'a RuleSet, paper: &'a Paper) -> Extraction {
         pattern::find_deferred(rules, text, f, &active[fi], &kept, &mut roles[fi]);
         to_mentions(rules, text, f, kept, &roles[fi], &mut mentions);
     }
-    Extraction {
-        id: paper.id.clone(),
-        title: paper.title.clone(),
+    SCRATCH.set(Scratch {
+        active,
+        toks,
+        lower_text,
+    });
+    ExtractionRef {
+        id: &paper.id,
+        title: &paper.title,
         mentions,
         acronyms,
     }
@@ -589,13 +719,13 @@ fn name_before_head<'r>(rules: &'r RuleSet, k: &mut Cand<'r>) {
 
 /// Converts kept candidates to mentions with code-point offsets (counted incrementally over
 /// the sorted starts) and attaches roles from the role spans.
-fn to_mentions(
-    rules: &RuleSet,
-    text: &str,
+fn to_mentions<'a>(
+    rules: &'a RuleSet,
+    text: &'a str,
     field: Field,
-    kept: Vec<Cand>,
+    kept: Vec<Cand<'a>>,
     roles: &[RoleSpan],
-    out: &mut Vec<Mention>,
+    out: &mut Vec<MentionRef<'a>>,
 ) {
     let (mut byte, mut cp) = (0usize, 0usize);
     for k in kept {
@@ -603,14 +733,14 @@ fn to_mentions(
         byte = k.start;
         let len = text[k.start..k.end].chars().count();
         let role = k.role.or_else(|| role_for(roles, &k));
-        out.push(Mention {
-            etype: rules.types[k.type_idx].name.clone(),
-            text: text[k.start..k.end].to_string(),
-            canonical: k.canonical.to_string(),
+        out.push(MentionRef {
+            etype: &rules.types[k.type_idx].name,
+            text: &text[k.start..k.end],
+            canonical: k.canonical,
             field,
             start: cp,
             end: cp + len,
-            rule: rules.rule_ids[k.rule].clone(),
+            rule: &rules.rule_ids[k.rule],
             role,
         });
     }
@@ -631,13 +761,26 @@ fn role_for(roles: &[RoleSpan], k: &Cand) -> Option<Role> {
 
 /// Lower-cased words of `s` (split on whitespace and `~`), quotes and punctuation trimmed.
 fn lower_words(s: &str) -> Vec<String> {
-    s.split(|c: char| c.is_whitespace() || c == '~')
+    words_of(s.split(is_word_gap)).collect()
+}
+
+/// Whether `c` separates the words [`lower_words`] gives.
+fn is_word_gap(c: char) -> bool {
+    c.is_whitespace() || c == '~'
+}
+
+/// The pieces of a split text trimmed, lower-cased and without the empty ones, as
+/// [`lower_words`] makes them, lazily: typing an acronym often needs only a word or two of
+/// a text (`rsplit` gives them from the end).
+fn words_of<'s, I: Iterator<Item = &'s str>>(
+    pieces: I,
+) -> impl Iterator<Item = String> + use<'s, I> {
+    pieces
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase()
         })
         .filter(|w| !w.is_empty())
-        .collect()
 }
 
 fn singular(w: &str) -> &str {
@@ -716,7 +859,10 @@ fn introducing_head(text: &str, d: &acronym::Def) -> Vec<String> {
         Some(i) => &before[i + 1..],
         None => before,
     };
-    let mut words = lower_words(before);
+    // Only the last seven words can matter: the head, a naming verb after it, and the
+    // five words before the head that may open the phrase.
+    let mut words: Vec<String> = words_of(before.rsplit(is_word_gap)).take(7).collect();
+    words.reverse();
     if words
         .last()
         .is_some_and(|w| NAMING_WORDS.contains(&w.as_str()))
@@ -829,8 +975,7 @@ fn acronym_type(
         .rev()
         .find(|&i| rest.is_char_boundary(i))
         .unwrap_or(0);
-    let follow: Vec<String> = lower_words(&rest[..end])
-        .into_iter()
+    let follow: Vec<String> = words_of(rest[..end].split(is_word_gap))
         .skip_while(|w| FOLLOW_SKIP.contains(&w.as_str()))
         .take(1)
         .collect();
@@ -941,6 +1086,79 @@ mod tests {
                 String::from_utf8_lossy(&want),
                 "seed {seed}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod ref_tests {
+    use crate::corpus::{read_inputs, ReadOptions, Record};
+    use std::path::Path;
+
+    /// The borrowed form writes the line the owned form writes, and owns up to it, on the
+    /// example page and (when the shared data is there) 2,000 arXiv abstracts.
+    #[test]
+    fn borrowed_extraction_writes_the_owned_line() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rules = crate::rules::load_dir(&root.join("rules")).unwrap();
+        let mut inputs = vec![root.join("examples/trending-papers.txt")];
+        let arxiv = root
+            .join("../shared/data/arxiv_daily_cs/arxiv_daily_2025-03-18_to_2026-07-01.jsonl.gz");
+        if arxiv.exists() {
+            inputs.push(arxiv);
+        }
+        let mut seen = 0;
+        for input in inputs {
+            for r in read_inputs(&[input], &ReadOptions::default())
+                .unwrap()
+                .take(2000)
+            {
+                let Record::Paper(p) = r.unwrap() else {
+                    continue;
+                };
+                let owned = super::extract(&rules, &p);
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                super::with_extraction(&rules, &p, |borrowed| {
+                    assert_eq!(borrowed.to_owned(), owned, "{}", p.id);
+                    borrowed.write_json_line(&mut a);
+                });
+                owned.write_json_line(&mut b);
+                assert_eq!(a, b, "{}", p.id);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 78, "{seen}");
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::{is_word_gap, lower_words, words_of};
+
+    /// Words read lazily from the end are the last words [`lower_words`] gives, and from
+    /// the start its first ones, on texts of words, quotes, dashes, `~` and other scripts.
+    #[test]
+    fn lazy_words_are_lower_words() {
+        let pieces = [
+            "A", "new", "Dataset", ",", " ", "  ", "~", "\"", "“", "–", "-", "É", "ü", "x1", "(",
+            ")", "\n", "\u{a0}", "named",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            for _ in 0..(x % 20) {
+                crate::util::xorshift(&mut x);
+                t.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            crate::util::xorshift(&mut x);
+            let all = lower_words(&t);
+            for k in [1, 2, 7] {
+                let mut last: Vec<String> = words_of(t.rsplit(is_word_gap)).take(k).collect();
+                last.reverse();
+                assert_eq!(last, all[all.len().saturating_sub(k)..], "{t:?}");
+                let first: Vec<String> = words_of(t.split(is_word_gap)).take(k).collect();
+                assert_eq!(first, all[..k.min(all.len())], "{t:?}");
+            }
         }
     }
 }

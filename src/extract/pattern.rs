@@ -157,6 +157,14 @@ pub(crate) struct Active {
     starts: Vec<Vec<usize>>,
 }
 
+/// Empties every list of a per-pattern table, keeping their room, and sizes the table.
+fn clear_all<T>(table: &mut Vec<Vec<T>>, len: usize) {
+    table.resize_with(len, Vec::new);
+    for list in table.iter_mut() {
+        list.clear();
+    }
+}
+
 /// Runs the patterns whose triggers occur in `text`; appends mention candidates and the
 /// spans that hand a role to the mentions inside them. `active` receives each pattern's
 /// windows, which [`find_deferred`] reuses for the patterns [`deferred`] leaves out.
@@ -169,10 +177,10 @@ pub(crate) fn find<'r>(
     roles: &mut Vec<RoleSpan<'r>>,
 ) {
     let Active { windows, starts } = active;
-    windows.clear();
-    windows.resize(rules.patterns.len(), Vec::new());
-    starts.clear();
-    starts.resize(rules.patterns.len(), Vec::new());
+    // Emptied, not dropped: an `Active` is reused from paper to paper, and so is the room
+    // of its lists.
+    clear_all(windows, rules.patterns.len());
+    clear_all(starts, rules.patterns.len());
     for &i in &rules.untriggered {
         windows[i as usize].push((0, text.len()));
     }
@@ -269,11 +277,11 @@ fn run_window<'r>(
     roles: &mut Vec<RoleSpan<'r>>,
 ) {
     let hay = &text[..we];
-    // One set of capture slots for all the window's matches.
-    let mut caps = p.regex.create_captures();
+    // One set of capture slots for the window's matches whose group the DFAs leave open.
+    let mut caps = None;
     let mut at = ws;
-    let mut matched = |caps: &regex_automata::util::captures::Captures, at: &mut usize| {
-        let Some(m0) = caps.get_match() else {
+    let mut matched = |m: Option<regex_automata::Match>, at: &mut usize| {
+        let Some(m0) = m else {
             return false;
         };
         *at = if m0.end() > m0.start() {
@@ -281,8 +289,21 @@ fn run_window<'r>(
         } else {
             ceil_char(text, m0.end() + 1)
         };
-        if let Some(g) = caps.get_group(p.group) {
-            take_match(rules, p, text, (g.start, g.end), items, out, roles);
+        let group = p
+            .bounds
+            .as_ref()
+            .filter(|_| !engine_groups())
+            .and_then(|b| b.find(hay.as_bytes(), m0.start(), m0.end()))
+            .or_else(|| {
+                // The capture search the regex engine runs after finding a match: on the
+                // match alone, anchored.
+                let caps = caps.get_or_insert_with(|| p.regex.create_captures());
+                let input = Input::new(hay).span(m0.range()).anchored(Anchored::Yes);
+                p.regex.search_captures(&input, caps);
+                caps.get_group(p.group).map(|g| (g.start, g.end))
+            });
+        if let Some(g) = group {
+            take_match(rules, p, text, g, items, out, roles);
         }
         true
     };
@@ -296,15 +317,13 @@ fn run_window<'r>(
                 continue;
             }
             let input = Input::new(hay).span(h..we).anchored(Anchored::Yes);
-            p.regex.search_captures(&input, &mut caps);
-            matched(&caps, &mut at);
+            matched(p.regex.search(&input), &mut at);
         }
         return;
     }
     while at <= we {
-        p.regex
-            .search_captures(&Input::new(hay).span(at..we), &mut caps);
-        if !matched(&caps, &mut at) {
+        let m = p.regex.search(&Input::new(hay).span(at..we));
+        if !matched(m, &mut at) {
             break;
         }
     }
@@ -365,6 +384,15 @@ fn windowed() -> bool {
     false
 }
 
+/// Whether every capture group is left to the regex engine (tests compare the groups the
+/// DFAs of [`crate::rules::PatternRule::bounds`] find with the engine's).
+fn engine_groups() -> bool {
+    #[cfg(test)]
+    return tests::ENGINE_GROUPS.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
+
 /// Bytes of context searched on each side of a trigger hit: patterns only run in these
 /// windows, never over the whole text (a match must lie within one window).
 pub(crate) const WINDOW: usize = 240;
@@ -395,6 +423,8 @@ mod tests {
         pub(super) static EAGER: Cell<bool> = const { Cell::new(false) };
         /// Searches every window through, never anchored at trigger hits.
         pub(super) static WINDOWED: Cell<bool> = const { Cell::new(false) };
+        /// Leaves every capture group to the regex engine.
+        pub(super) static ENGINE_GROUPS: Cell<bool> = const { Cell::new(false) };
     }
 
     #[test]
@@ -501,6 +531,17 @@ mod tests {
             from_patterns += usize::from(!slow.mentions.is_empty());
         }
         assert!(from_patterns * 2 >= papers.len(), "{from_patterns}");
+    }
+
+    /// Groups found by the patterns' DFAs give the extractions the regex engine's capture
+    /// search gives.
+    #[test]
+    fn dfa_groups_give_the_same_extractions() {
+        let rules = shipped_rules();
+        assert!(rules.patterns.iter().filter(|p| p.bounds.is_some()).count() >= 10);
+        for p in &sample_papers() {
+            same_either_way(&ENGINE_GROUPS, &rules, p);
+        }
     }
 
     /// Hand-made texts where hits overlap, sit inside an earlier match, repeat, or do not

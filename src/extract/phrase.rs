@@ -79,39 +79,42 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     }
                     i += l;
                 }
-                // Inner joiners; a full stop between a lower-case letter and a capital ends a
-                // sentence whose space is missing ("paradigm.The system"), not a word.
-                if i + 1 < n
-                    && matches!(b[i], b'-' | b'\'' | b'.' | b'/' | b'+')
-                    && is_w(i + 1)
-                    && !(b[i] == b'.'
-                        && b[i - 1].is_ascii_lowercase()
-                        && b[i + 1].is_ascii_uppercase())
-                {
-                    if b[i] == b'-' {
-                        last_part = i + 1;
+                // What may join the next word to this one, told apart by its first byte.
+                if i + 1 >= n {
+                    break;
+                }
+                match b[i] {
+                    // Inner joiners; a full stop between a lower-case letter and a capital
+                    // ends a sentence whose space is missing ("paradigm.The system"), not a
+                    // word.
+                    b'-' | b'\'' | b'.' | b'/' | b'+'
+                        if is_w(i + 1)
+                            && !(b[i] == b'.'
+                                && b[i - 1].is_ascii_lowercase()
+                                && b[i + 1].is_ascii_uppercase()) =>
+                    {
+                        if b[i] == b'-' {
+                            last_part = i + 1;
+                        }
+                        i += 1;
                     }
-                    i += 1;
-                    continue;
+                    // Right single quote (3 bytes) between word characters.
+                    0xe2 if i + 3 < n && &b[i..i + 3] == "’".as_bytes() && is_w(i + 3) => {
+                        i += 3;
+                    }
+                    // Spaced dash: "multi - document"; not before an article unless after
+                    // "of" ("state - of - the - art", but "Penn Treebank - the WSJ part").
+                    b' ' if i + 3 < n
+                        && &b[i..i + 3] == b" - "
+                        && is_w(i + 3)
+                        && (!starts_article(&b[i + 3..])
+                            || text[last_part..i].eq_ignore_ascii_case("of")) =>
+                    {
+                        i += 3;
+                        last_part = i;
+                    }
+                    _ => break,
                 }
-                // Right single quote (3 bytes) between word characters.
-                if i + 3 < n && &b[i..i + 3] == "’".as_bytes() && is_w(i + 3) {
-                    i += 3;
-                    continue;
-                }
-                // Spaced dash: "multi - document"; not before an article unless after "of"
-                // ("state - of - the - art", but "Penn Treebank - the WSJ part").
-                if i + 3 < n
-                    && &b[i..i + 3] == b" - "
-                    && is_w(i + 3)
-                    && (!starts_article(&b[i + 3..])
-                        || text[last_part..i].eq_ignore_ascii_case("of"))
-                {
-                    i += 3;
-                    last_part = i;
-                    continue;
-                }
-                break;
             }
             out.push(Tok {
                 start: s,
@@ -216,12 +219,14 @@ pub(crate) fn is_head(p: &PhraseRule, w: &str, buf: &mut String) -> bool {
     false
 }
 
-/// Runs the phrase rules on one field; appends candidates.
+/// Runs the phrase rules on one field; appends candidates. `toks` and `lower` are buffers
+/// for the field's tokens and its ASCII-lower-cased copy.
 pub(crate) fn find<'a>(
     rules: &RuleSet,
     text: &'a str,
     field: Field,
     toks: &mut Vec<Tok>,
+    lower: &mut String,
     out: &mut Vec<Cand<'a>>,
 ) {
     if rules.phrases.is_empty() {
@@ -235,7 +240,10 @@ pub(crate) fn find<'a>(
         .filter(|c| c.source == Source::Dict && text[c.start..c.end].contains(' '))
         .map(|c| (c.end, c.type_idx, c.start))
         .collect();
-    let lower = text.to_ascii_lowercase();
+    lower.clear();
+    lower.push_str(text);
+    lower.make_ascii_lowercase();
+    let lower = lower.as_str();
     let word = |t: &Tok| &lower[t.start..t.end];
     for i in 0..toks.len() {
         let t = toks[i];
@@ -371,7 +379,7 @@ pub(crate) fn find<'a>(
                 }
             }
             if (p.name || p.unnamed)
-                && p.name != (j..i).any(|k| is_name_word(p, text, &lower, toks, k))
+                && p.name != (j..i).any(|k| is_name_word(p, text, lower, toks, k))
             {
                 continue;
             }
@@ -392,6 +400,163 @@ pub(crate) fn find<'a>(
                 role: p.role,
                 source: Source::Pattern,
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tokenizer as it was before its joiners were told apart by their first byte.
+    fn tokenize_before(text: &str, out: &mut Vec<Tok>) {
+        out.clear();
+        // About one token per five bytes of English text: grow once, not at every doubling.
+        out.reserve(text.len() / 4);
+        let b = text.as_bytes();
+        let n = b.len();
+        // Length of the word character at `i`, or 0 when it is not one.
+        #[inline(always)]
+        fn char_len(text: &str, i: usize) -> usize {
+            let c = text.as_bytes()[i];
+            if c < 0x80 {
+                usize::from(byte_class::alnum(c))
+            } else {
+                non_ascii_len(text, i)
+            }
+        }
+        #[inline(never)]
+        fn non_ascii_len(text: &str, i: usize) -> usize {
+            match text[i..].chars().next() {
+                Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
+                _ => 0,
+            }
+        }
+        let wlen = |i: usize| char_len(text, i);
+        let is_w = |i: usize| char_len(text, i) > 0;
+        let mut i = 0;
+        while i < n {
+            if byte_class::TABLE[usize::from(b[i])] & byte_class::SPACE != 0 {
+                i += 1;
+                continue;
+            }
+            if is_w(i) {
+                let s = i;
+                let mut last_part = s;
+                loop {
+                    while i < n {
+                        // ASCII letters and digits in a tight loop; other characters one by one.
+                        if byte_class::alnum(b[i]) {
+                            i += 1;
+                            continue;
+                        }
+                        let l = wlen(i);
+                        if l == 0 {
+                            break;
+                        }
+                        i += l;
+                    }
+                    // Inner joiners; a full stop between a lower-case letter and a capital ends a
+                    // sentence whose space is missing ("paradigm.The system"), not a word.
+                    if i + 1 < n
+                        && matches!(b[i], b'-' | b'\'' | b'.' | b'/' | b'+')
+                        && is_w(i + 1)
+                        && !(b[i] == b'.'
+                            && b[i - 1].is_ascii_lowercase()
+                            && b[i + 1].is_ascii_uppercase())
+                    {
+                        if b[i] == b'-' {
+                            last_part = i + 1;
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    // Right single quote (3 bytes) between word characters.
+                    if i + 3 < n && &b[i..i + 3] == "’".as_bytes() && is_w(i + 3) {
+                        i += 3;
+                        continue;
+                    }
+                    // Spaced dash: "multi - document"; not before an article unless after "of"
+                    // ("state - of - the - art", but "Penn Treebank - the WSJ part").
+                    if i + 3 < n
+                        && &b[i..i + 3] == b" - "
+                        && is_w(i + 3)
+                        && (!starts_article(&b[i + 3..])
+                            || text[last_part..i].eq_ignore_ascii_case("of"))
+                    {
+                        i += 3;
+                        last_part = i;
+                        continue;
+                    }
+                    break;
+                }
+                out.push(Tok {
+                    start: s,
+                    end: i,
+                    word: true,
+                    last_part,
+                });
+            } else {
+                let len = text[i..].chars().next().map_or(1, char::len_utf8);
+                out.push(Tok {
+                    start: i,
+                    end: i + len,
+                    word: false,
+                    last_part: i,
+                });
+                i += len;
+            }
+        }
+    }
+
+    /// The tokenizer gives the tokens it gave before, on the example page, 2,000 arXiv
+    /// abstracts (when the shared data is there) and texts of joiners, dashes and quotes.
+    #[test]
+    fn same_tokens_as_before() {
+        use crate::corpus::{read_inputs, ReadOptions, Record};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = Vec::new();
+        let mut inputs = vec![root.join("examples/trending-papers.txt")];
+        let arxiv = root
+            .join("../shared/data/arxiv_daily_cs/arxiv_daily_2025-03-18_to_2026-07-01.jsonl.gz");
+        if arxiv.exists() {
+            inputs.push(arxiv);
+        }
+        for input in inputs {
+            for r in read_inputs(&[input], &ReadOptions::default())
+                .unwrap()
+                .take(2000)
+            {
+                if let Record::Paper(p) = r.unwrap() {
+                    texts.push(p.title);
+                    texts.push(p.abstract_text);
+                }
+            }
+        }
+        let pieces = [
+            "a", "B", "7", "é", "-", "'", ".", "/", "+", "’", " - ", " ", "of", "the", "an", "x.Y",
+            "—", "–", "’s", "\u{a0}", "数", "(", ",",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            for _ in 0..(x % 16) {
+                crate::util::xorshift(&mut x);
+                t.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            crate::util::xorshift(&mut x);
+            texts.push(t);
+        }
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        for t in &texts {
+            tokenize(t, &mut got);
+            tokenize_before(t, &mut want);
+            let key = |k: &Tok| (k.start, k.end, k.word, k.last_part);
+            assert_eq!(
+                got.iter().map(key).collect::<Vec<_>>(),
+                want.iter().map(key).collect::<Vec<_>>(),
+                "{t:?}"
+            );
         }
     }
 }

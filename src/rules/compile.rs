@@ -97,7 +97,53 @@ pub enum Cut {
 }
 
 /// Lower-cased head word or plural form → (phrase rule index, is a plural form).
-pub type HeadIndex = FastMap<String, Vec<(usize, bool)>>;
+///
+/// The chunker looks up every word of every field, and most are no heads: a bit per
+/// (length, first byte, last byte) of the heads answers three words in four "no" without
+/// hashing.
+#[derive(Debug, Clone, Default)]
+pub struct HeadIndex {
+    map: FastMap<String, Vec<(usize, bool)>>,
+    shapes: Vec<u64>,
+}
+
+/// Bits in [`HeadIndex`]'s shape table: 32 lengths (longer ones share the last) × 32 × 32
+/// values of the first and last byte's low five bits.
+const SHAPE_BITS: usize = 1 << 15;
+
+/// The shape bit of a word (its length, first and last byte; ASCII letters by their low
+/// five bits, which keep them apart).
+#[inline]
+fn shape(w: &[u8]) -> usize {
+    match (w.first(), w.last()) {
+        (Some(&f), Some(&l)) => {
+            (w.len().min(31) << 10) | (usize::from(f & 31) << 5) | usize::from(l & 31)
+        }
+        _ => 0,
+    }
+}
+
+impl HeadIndex {
+    /// The index of `map`, with its shape table.
+    fn new(map: FastMap<String, Vec<(usize, bool)>>) -> HeadIndex {
+        let mut shapes = vec![0u64; SHAPE_BITS / 64];
+        for k in map.keys() {
+            let b = shape(k.as_bytes());
+            shapes[b / 64] |= 1 << (b % 64);
+        }
+        HeadIndex { map, shapes }
+    }
+
+    /// The (phrase rule, plural form) pairs whose head `w` (lower-cased) is.
+    #[inline]
+    pub fn get(&self, w: &str) -> Option<&Vec<(usize, bool)>> {
+        let b = shape(w.as_bytes());
+        if self.shapes[b / 64] & (1 << (b % 64)) == 0 {
+            return None;
+        }
+        self.map.get(w)
+    }
+}
 
 /// The plural forms [`crate::extract`]'s chunker accepts for a head: `+s`, `+es`, `y → ies`.
 fn plural_forms(h: &str) -> Vec<String> {
@@ -149,6 +195,9 @@ pub struct PatternRule {
     /// so that it can also be searched anchored at a trigger hit.
     pub regex: Regex,
     pub group: usize,
+    /// Finds the `entity` group of most matches without the regex engine's capture search
+    /// (see [`super::group`]); `None` for regexes of another shape.
+    pub bounds: Option<super::group::GroupBounds>,
     /// Every match starts with one of the pattern's trigger words, so searching anchored
     /// at each trigger hit finds exactly the matches a search of the windows finds.
     pub at_triggers: bool,
@@ -816,6 +865,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
             patterns.push(PatternRule {
                 type_idx: ti,
                 rule: rule.unwrap(),
+                bounds: super::group::GroupBounds::new(p.regex.get_ref()),
                 regex,
                 group: group.unwrap(),
                 at_triggers,
@@ -982,7 +1032,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     let trigger_ac = (!trigger_words.is_empty()).then(|| Triggers::new(&trigger_words));
 
     let _ = line_of;
-    let mut phrase_heads = HeadIndex::default();
+    let mut phrase_heads: FastMap<String, Vec<(usize, bool)>> = FastMap::default();
     for (pi, p) in phrases.iter().enumerate() {
         for h in &p.heads {
             // A form that is a head itself and a plural of another head counts as a head.
@@ -1002,6 +1052,7 @@ pub fn compile(dir: &Path, files: &[RawFile], diags: &mut Vec<Diagnostic>) -> Op
     for v in phrase_heads.values_mut() {
         v.sort_unstable();
     }
+    let phrase_heads = HeadIndex::new(phrase_heads);
     let mut heads_by_last: crate::hash::FastMap<String, Vec<(u32, u32)>> = Default::default();
     for (ti, info) in infos.iter().enumerate() {
         for (hi, h) in info.heads.iter().enumerate() {
@@ -1077,6 +1128,55 @@ fn _assert_send_sync() {
     fn f<T: Send + Sync>() {}
     f::<super::RuleSet>();
     f::<Regex>();
+}
+
+#[cfg(test)]
+mod head_index_tests {
+    use super::{FastMap, HeadIndex};
+
+    /// The shape table only says "no" for words that are no key: the index answers as its
+    /// map does, for the keys, their neighbours and other words.
+    #[test]
+    fn answers_as_the_map() {
+        let mut map: FastMap<String, Vec<(usize, bool)>> = FastMap::default();
+        let keys = [
+            "parser",
+            "parsers",
+            "model",
+            "detection",
+            "re-identification",
+            "x",
+            "é",
+            "naïve",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijkl",
+        ];
+        for (i, k) in keys.iter().enumerate() {
+            map.insert(k.to_string(), vec![(i, false)]);
+        }
+        let index = HeadIndex::new(map.clone());
+        let mut words: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        for k in keys {
+            words.push(format!("{k}s"));
+            let mut shorter = k.to_string();
+            shorter.pop();
+            words.push(shorter);
+            words.push(format!("a{k}"));
+        }
+        words.extend(
+            [
+                "",
+                "the",
+                "of",
+                "pars",
+                "pzrser",
+                "abcdefghijklmnopqrstuvwxyzabcdefghijkz",
+            ]
+            .map(String::from),
+        );
+        for w in &words {
+            assert_eq!(index.get(w), map.get(w.as_str()), "{w:?}");
+        }
+    }
 }
 
 #[cfg(test)]

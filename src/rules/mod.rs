@@ -51,13 +51,14 @@ pub enum RulesError {
 }
 
 pub(crate) mod compile;
+mod group;
 mod prefilter;
 pub mod spec;
 mod trie;
 pub(crate) mod triggers;
 
 pub(crate) use compile::{AcronymDefault, Cut, DictEntry, PatternRule, PhraseRule, TypeInfo};
-pub(crate) use prefilter::Prefilter;
+pub(crate) use prefilter::{word_hash, Prefilter};
 
 /// Rule ids reserved for the built-in acronym rules; rule files may not use them.
 pub const ACRONYM_RULES: [&str; 3] = ["acronym.long", "acronym.short", "acronym.use"];

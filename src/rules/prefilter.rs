@@ -71,9 +71,19 @@ fn hash(mut h: u64, word: &[u8]) -> u64 {
     h ^ (h >> 32)
 }
 
-/// The hash of a word pair (a separator byte keeps "ab"+"c" apart from "a"+"bc").
-fn pair_hash(w1: &[u8], w2: &[u8]) -> u64 {
-    hash(hash(hash(HASH_START, w1), b" "), w2)
+/// The hash of a word (ASCII-lower-cased) that [`Prefilter::may_start_hashed`] takes: the
+/// dictionary scan hashes every word of a field once, and pairs combine two such hashes.
+#[inline]
+pub(crate) fn word_hash(word: &[u8]) -> u64 {
+    hash(HASH_START, word)
+}
+
+/// The hash of a word pair, from the hashes of its words (the rotation keeps "a b" apart
+/// from "b a").
+#[inline]
+fn pair_hash(h1: u64, h2: u64) -> u64 {
+    let x = (h1.rotate_left(23) ^ h2).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^ (x >> 32)
 }
 
 /// Byte length of the run of word characters at the start of `s`.
@@ -145,10 +155,10 @@ impl Prefilter {
                 n => {
                     let w1 = &s.as_bytes()[..n];
                     match next_word(&s[n..]) {
-                        None => p.single.insert(hash(HASH_START, w1)),
+                        None => p.single.insert(word_hash(w1)),
                         Some(w2) => {
-                            p.first.insert(hash(HASH_START, w1));
-                            p.pairs.insert(pair_hash(w1, w2));
+                            p.first.insert(word_hash(w1));
+                            p.pairs.insert(pair_hash(word_hash(w1), word_hash(w2)));
                         }
                     }
                 }
@@ -157,28 +167,31 @@ impl Prefilter {
         p
     }
 
-    /// Whether some term may start at the word `text[i..i + n]` (a maximal run of word
-    /// characters), judging by that word and the next one.
+    /// Whether some term may start at the word `w1` (a maximal run of word characters,
+    /// whose [`word_hash`] is `h1`), judging by that word and the one `next` gives (the
+    /// next word of the text after any non-word characters, with its hash), which is asked
+    /// for only when the first word does not decide.
     #[inline]
-    pub(crate) fn may_start_word(&self, text: &str, i: usize, n: usize) -> bool {
-        let w1 = &text.as_bytes()[i..i + n];
-        let h1 = hash(HASH_START, w1);
+    pub(crate) fn may_start_hashed<'t>(
+        &self,
+        w1: &[u8],
+        h1: u64,
+        next: impl FnOnce() -> Option<(&'t [u8], u64)>,
+    ) -> bool {
         // "BERTs": a one-word term may end before a plural `s`.
         if self.single.contains(h1)
-            || unplural(w1).is_some_and(|w| self.single.contains(hash(HASH_START, w)))
+            || unplural(w1).is_some_and(|w| self.single.contains(word_hash(w)))
         {
             return true;
         }
         if !self.first.contains(h1) {
             return false;
         }
-        let Some(w2) = next_word(&text[i + n..]) else {
+        let Some((w2, h2)) = next() else {
             return false;
         };
-        // `pair_hash(w1, …)`, with the hash of `w1` and the separator computed once.
-        let h1s = hash(h1, b" ");
-        self.pairs.contains(hash(h1s, w2))
-            || unplural(w2).is_some_and(|w| self.pairs.contains(hash(h1s, w)))
+        self.pairs.contains(pair_hash(h1, h2))
+            || unplural(w2).is_some_and(|w| self.pairs.contains(pair_hash(h1, word_hash(w))))
     }
 
     /// Whether some term may start with the punctuation byte `b`.
@@ -192,7 +205,11 @@ impl Prefilter {
     fn may_start(&self, text: &str, i: usize) -> bool {
         match word_len(&text[i..]) {
             0 => self.may_start_punct(text.as_bytes()[i]),
-            n => self.may_start_word(text, i, n),
+            n => {
+                let w1 = &text.as_bytes()[i..i + n];
+                let next = || next_word(&text[i + n..]).map(|w| (w, word_hash(w)));
+                self.may_start_hashed(w1, word_hash(w1), next)
+            }
         }
     }
 }
