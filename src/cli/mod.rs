@@ -834,7 +834,7 @@ impl Timings {
         let now = Instant::now();
         if self.on {
             self.lines.push(format!(
-                "  {stage:<28} {:>8.3}s",
+                "  {stage:<32} {:>8.3}s",
                 (now - self.last).as_secs_f64()
             ));
         }
@@ -1067,7 +1067,7 @@ fn finish_graph(
     for (step, at) in steps {
         if t.on {
             t.lines.push(format!(
-                "    {step:<26} {:>8.3}s",
+                "    {step:<30} {:>8.3}s",
                 (at - last).as_secs_f64()
             ));
         }
@@ -1350,7 +1350,7 @@ fn write_outputs(
         r?;
         if t.on {
             t.lines
-                .push(format!("    {name:<26} {:>8.3}s", took.as_secs_f64()));
+                .push(format!("    {name:<30} {:>8.3}s", took.as_secs_f64()));
         }
     }
     staging.commit()?;

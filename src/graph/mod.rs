@@ -160,32 +160,54 @@ impl KnowledgeGraph {
             .map(|e| (n / f64::from(e.papers.max(1))).ln())
             .collect();
 
-        let mut mentions = Vec::new();
+        let mut mentions = Vec::with_capacity(norm.papers.iter().map(|p| p.entities.len()).sum());
         for (pi, p) in norm.papers.iter().enumerate() {
-            for &(e, count, role) in &p.entities {
-                mentions.push(MentionEdge {
-                    paper: pi as u32,
-                    entity: e,
-                    count,
-                    role,
-                });
-            }
+            mentions.extend(p.entities.iter().map(|&(e, count, role)| MentionEdge {
+                paper: pi as u32,
+                entity: e,
+                count,
+                role,
+            }));
         }
-        let papers = Csr::from_rows(norm.papers.iter().map(|p| p.entities.iter().map(|e| e.0)));
-        let postings = papers.transpose(n_entities);
-        let paper_links = link_papers(&papers, &postings, &idf, opts);
-        drop((papers, postings));
-        mark("paper links");
-        let pair_lists = Csr::from_rows(norm.papers.iter().map(|p| pair_entities(&p.entities)));
-        let cooccurrences = cooccur(&pair_lists, &norm.entities, n_papers, opts);
-        drop(pair_lists);
-        mark("co-occurrences");
+        // Links and co-occurrences read the same papers and not each other: computed side
+        // by side, so that each one's sequential steps overlap the other's parallel ones.
+        let (paper_links, cooccurrences) = rayon::join(
+            || {
+                let papers =
+                    Csr::from_rows(norm.papers.iter().map(|p| p.entities.iter().map(|e| e.0)));
+                let postings = papers.transpose(n_entities);
+                link_papers(&papers, &postings, &idf, opts)
+            },
+            || {
+                let pair_lists =
+                    Csr::from_rows(norm.papers.iter().map(|p| pair_entities(&p.entities)));
+                cooccur(&pair_lists, &norm.entities, n_papers, opts)
+            },
+        );
+        mark("paper links + co-occurrences");
 
-        let mut entities: Vec<EntityNode> = norm
+        // Communities (sequential) and PageRank (parallel) side by side, likewise. PageRank
+        // ranks the same graph as `petgraph()` (papers, then entities; mentions, links,
+        // then co-occurrences) without building it.
+        let np = n_papers as u32;
+        let (communities, ranks) = rayon::join(
+            || label_propagation(n_entities, &cooccurrences),
+            || {
+                let edges = mentions
+                    .iter()
+                    .map(|m| (m.paper, np + m.entity))
+                    .chain(paper_links.iter().map(|l| (l.a, l.b)))
+                    .chain(cooccurrences.iter().map(|c| (np + c.a, np + c.b)));
+                page_rank_edges(n_papers + n_entities, edges, 0.85, 50)
+            },
+        );
+        let entities: Vec<EntityNode> = norm
             .entities
             .into_iter()
             .zip(&idf)
-            .map(|(e, &idf)| EntityNode {
+            .zip(communities)
+            .zip(&ranks[n_papers..])
+            .map(|(((e, &idf), community), &rank)| EntityNode {
                 id: e.id,
                 name: e.name,
                 etype: e.etype,
@@ -193,17 +215,13 @@ impl KnowledgeGraph {
                 papers: e.papers,
                 mentions: e.mentions,
                 idf: round6(idf),
-                pagerank: 0.0,
-                community: 0,
+                pagerank: round_significant6(rank),
+                community,
                 broad: false,
             })
             .collect();
-        let communities = label_propagation(n_entities, &cooccurrences);
-        for (e, c) in entities.iter_mut().zip(communities) {
-            e.community = c;
-        }
-        mark("communities");
-        let mut g = KnowledgeGraph {
+        drop(ranks);
+        let g = KnowledgeGraph {
             format: FORMAT_VERSION,
             generator: format!("paperkg {}", env!("CARGO_PKG_VERSION")),
             types: types.to_vec(),
@@ -220,20 +238,7 @@ impl KnowledgeGraph {
             paper_links,
             cooccurrences,
         };
-        // The same graph as `petgraph()` (papers, then entities; mentions, links, then
-        // co-occurrences), ranked without building it.
-        let np = g.papers.len() as u32;
-        let edges = g
-            .mentions
-            .iter()
-            .map(|m| (m.paper, np + m.entity))
-            .chain(g.paper_links.iter().map(|l| (l.a, l.b)))
-            .chain(g.cooccurrences.iter().map(|c| (np + c.a, np + c.b)));
-        let ranks = page_rank_edges(g.papers.len() + g.entities.len(), edges, 0.85, 50);
-        for (e, r) in g.entities.iter_mut().zip(&ranks[np as usize..]) {
-            e.pagerank = round_significant6(*r);
-        }
-        mark("pagerank");
+        mark("communities + pagerank");
         g
     }
 
@@ -440,7 +445,9 @@ impl<T: Copy + Default> Scratch<T> {
 /// are listed in order of first use, so clearing costs only what was used.
 struct PositiveSums {
     values: Vec<f64>,
+    /// The slots in use are `touched[..used]`; the rest is room written ahead.
     touched: Vec<u32>,
+    used: usize,
 }
 
 impl PositiveSums {
@@ -448,7 +455,30 @@ impl PositiveSums {
         PositiveSums {
             values: vec![0.0; n],
             touched: Vec::new(),
+            used: 0,
         }
+    }
+
+    /// Adds `w` (which must be positive) to every slot of `row` but `skip`. Without a
+    /// branch per slot: the slot is always written after the list of slots in use and
+    /// counted in only when its sum was zero, so the processor need not guess, and can
+    /// fetch the next slots' sums while this one's is on its way.
+    fn add_row(&mut self, row: &[u32], skip: u32, w: f64) {
+        debug_assert!(w > 0.0);
+        if self.touched.len() < self.used + row.len() {
+            self.touched.resize(self.used + row.len(), 0);
+        }
+        let touched = &mut self.touched[self.used..self.used + row.len()];
+        let mut n = 0;
+        for &i in row {
+            let v = &mut self.values[i as usize];
+            let other = i != skip;
+            touched[n] = i;
+            n += usize::from(*v == 0.0 && other);
+            // Adding zero leaves the skipped slot at zero, so it is never counted in.
+            *v += if other { w } else { 0.0 };
+        }
+        self.used += n;
     }
 
     /// Adds `w` (which must be positive) to slot `i`.
@@ -456,16 +486,23 @@ impl PositiveSums {
         debug_assert!(w > 0.0);
         let v = &mut self.values[i as usize];
         if *v == 0.0 {
+            self.touched.truncate(self.used);
             self.touched.push(i);
+            self.used += 1;
         }
         *v += w;
     }
 
+    /// The slots in use, in order of first use.
+    fn used(&self) -> &[u32] {
+        &self.touched[..self.used]
+    }
+
     fn clear(&mut self) {
-        for &i in &self.touched {
+        for &i in &self.touched[..self.used] {
             self.values[i as usize] = 0.0;
         }
-        self.touched.clear();
+        self.used = 0;
     }
 }
 
@@ -500,23 +537,25 @@ fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -
                     if !adds_weight(e) {
                         continue;
                     }
-                    let w = idf[e as usize];
-                    for &q in postings.row(e as usize) {
-                        if q as usize != p {
-                            acc.add(q, w);
-                        }
-                    }
+                    acc.add_row(postings.row(e as usize), p as u32, idf[e as usize]);
                 }
+                // The k strongest (a total order: weight, then paper index), kept sorted
+                // while the candidates stream by: most are weaker than the k-th and cost
+                // one comparison.
+                let k = opts.top_k;
                 cands.clear();
-                cands.extend(acc.touched.iter().map(|&q| (q, acc.values[q as usize])));
-                acc.clear();
-                // The k strongest (a total order: weight, then paper index) without
-                // sorting every candidate; only they are kept, in an exact-size list.
-                if cands.len() > opts.top_k && opts.top_k > 0 {
-                    cands.select_nth_unstable_by(opts.top_k - 1, by_strength);
+                for &q in acc.used() {
+                    let c = (q, acc.values[q as usize]);
+                    if cands.len() == k {
+                        if k == 0 || by_strength(&c, &cands[k - 1]).is_ge() {
+                            continue;
+                        }
+                        cands.pop();
+                    }
+                    let at = cands.partition_point(|x| by_strength(x, &c).is_lt());
+                    cands.insert(at, c);
                 }
-                cands.truncate(opts.top_k);
-                cands.sort_by(by_strength);
+                acc.clear();
                 cands.to_vec()
             },
         )
@@ -677,16 +716,61 @@ pub fn page_rank_edges(
             .par_iter_mut()
             .zip(rank.par_iter().zip(degree.par_iter()))
             .for_each(|(s, (&r, &d))| *s = damping * r / d);
-        next.par_iter_mut().enumerate().for_each(|(v, x)| {
-            let mut acc = base;
-            for &(u, ()) in &adj[offsets[v]..offsets[v + 1]] {
-                acc += share[u as usize];
-            }
-            *x = acc;
-        });
+        next.par_chunks_mut(PULL_CHUNK)
+            .enumerate()
+            .for_each(|(ci, out)| {
+                let rows = |v: usize| &adj[offsets[v]..offsets[v + 1]];
+                pull_sums(out, ci * PULL_CHUNK, base, &rows, &share);
+            });
         std::mem::swap(&mut rank, &mut next);
     }
     rank
+}
+
+/// Nodes per parallel task of a PageRank iteration.
+const PULL_CHUNK: usize = 4096;
+
+/// Sets `out[i]` to `base` plus the shares of node `first + i`'s neighbours, added one by
+/// one in neighbour order. Four nodes are summed side by side: each sum is a chain of
+/// dependent additions, and four independent chains keep the processor busy while each
+/// waits for its last addition, without changing the order of any node's additions (so
+/// the sums are the same to the last bit as one node at a time).
+fn pull_sums<'a>(
+    out: &mut [f64],
+    first: usize,
+    base: f64,
+    rows: &impl Fn(usize) -> &'a [(u32, ())],
+    share: &[f64],
+) {
+    const LANES: usize = 8;
+    let mut quads = out.chunks_exact_mut(LANES);
+    let mut v = first;
+    for quad in &mut quads {
+        let rs: [&[(u32, ())]; LANES] = std::array::from_fn(|j| rows(v + j));
+        let common = rs.iter().map(|r| r.len()).min().unwrap_or(0);
+        let rs: [&[(u32, ())]; LANES] = std::array::from_fn(|j| &rs[j][..common]);
+        let mut acc = [base; LANES];
+        for k in 0..common {
+            for j in 0..LANES {
+                acc[j] += share[rs[j][k].0 as usize];
+            }
+        }
+        for (j, r) in rs.iter().enumerate() {
+            for &(u, ()) in &rows(v + j)[r.len()..] {
+                acc[j] += share[u as usize];
+            }
+        }
+        quad.copy_from_slice(&acc);
+        v += LANES;
+    }
+    for x in quads.into_remainder() {
+        let mut acc = base;
+        for &(u, ()) in rows(v) {
+            acc += share[u as usize];
+        }
+        *x = acc;
+        v += 1;
+    }
 }
 
 /// The neighbours of every node of `n` in an undirected edge list, with each edge's
@@ -748,7 +832,7 @@ fn label_propagation(n: usize, edges: &[CoOccurrence]) -> Vec<u32> {
             // A total order (weight, then the smaller label), so the order the labels are
             // visited in does not matter.
             let best = scores
-                .touched
+                .used()
                 .iter()
                 .map(|&l| (l, scores.values[l as usize]))
                 .max_by(heaviest)
@@ -904,6 +988,57 @@ mod tests {
         assert!((total - 1.0).abs() < 1e-9, "{total}");
         let common = g.entities[0].pagerank;
         assert!(g.entities[1..].iter().all(|e| e.pagerank < common));
+    }
+
+    #[test]
+    fn side_by_side_sums_equal_one_node_at_a_time_to_the_last_bit() {
+        // Rows of every length from 0 to 40 in a scrambled order, and shares whose sums
+        // depend on the order of addition (very different magnitudes).
+        let n = 41 * 3 + 5;
+        let mut offsets = vec![0usize];
+        let mut adj = Vec::new();
+        for v in 0..n {
+            let len = (v * 17) % 41;
+            adj.extend((0..len).map(|k| (((v * 31 + k * 7) % n) as u32, ())));
+            offsets.push(adj.len());
+        }
+        let share: Vec<f64> = (0..n)
+            .map(|u| 10f64.powi((u % 13) as i32 - 6) / (u + 1) as f64)
+            .collect();
+        let rows = |v: usize| &adj[offsets[v]..offsets[v + 1]];
+        for first in [0, 3] {
+            let mut out = vec![0.0; n - first];
+            pull_sums(&mut out, first, 0.25, &rows, &share);
+            for (i, &got) in out.iter().enumerate() {
+                let mut want = 0.25;
+                for &(u, ()) in rows(first + i) {
+                    want += share[u as usize];
+                }
+                assert_eq!(got.to_bits(), want.to_bits(), "node {}", first + i);
+            }
+        }
+    }
+
+    #[test]
+    fn sums_of_a_row_match_single_additions_and_skip_the_paper_itself() {
+        let mut rows = PositiveSums::new(10);
+        let mut single = PositiveSums::new(10);
+        for (row, w) in [
+            (&[1u32, 4, 7][..], 0.5),
+            (&[4, 5, 9, 1][..], 1.25),
+            (&[], 3.0),
+        ] {
+            rows.add_row(row, 5, w);
+            for &i in row.iter().filter(|&&i| i != 5) {
+                single.add(i, w);
+            }
+        }
+        assert_eq!(rows.used(), &[1, 4, 7, 9]);
+        assert_eq!(rows.used(), single.used());
+        assert_eq!(rows.values, single.values);
+        assert_eq!(rows.values[5], 0.0);
+        rows.clear();
+        assert!(rows.used().is_empty() && rows.values.iter().all(|&v| v == 0.0));
     }
 
     #[test]
