@@ -405,55 +405,22 @@ fn pair_entities(es: &[(u32, u32, Option<Role>)]) -> Vec<u32> {
     kept
 }
 
-/// A per-thread scratch array indexed by node, with the list of touched slots (in order
-/// of first touch) so that clearing costs only what was used.
-struct Scratch<T> {
+/// A per-thread array of sums indexed by node, for sums of positive terms only (weights,
+/// counts): a slot is in use exactly when its sum is not zero, so no separate "in use"
+/// array has to be read and written next to the sums (one cache miss per term instead of
+/// two). The slots used are listed in order of first use, so clearing costs only what was
+/// used.
+struct PositiveSums<T> {
     values: Vec<T>,
-    marked: Vec<bool>,
-    touched: Vec<u32>,
-}
-
-impl<T: Copy + Default> Scratch<T> {
-    fn new(n: usize) -> Self {
-        Scratch {
-            values: vec![T::default(); n],
-            marked: vec![false; n],
-            touched: Vec::new(),
-        }
-    }
-
-    fn slot(&mut self, i: u32) -> &mut T {
-        if !self.marked[i as usize] {
-            self.marked[i as usize] = true;
-            self.touched.push(i);
-        }
-        &mut self.values[i as usize]
-    }
-
-    fn clear(&mut self) {
-        for &i in &self.touched {
-            self.values[i as usize] = T::default();
-            self.marked[i as usize] = false;
-        }
-        self.touched.clear();
-    }
-}
-
-/// A per-thread array of sums indexed by node, for sums of positive terms only: a slot is
-/// in use exactly when its sum is not zero, so no separate "in use" array has to be read
-/// and written next to the sums (one cache miss per term instead of two). The slots used
-/// are listed in order of first use, so clearing costs only what was used.
-struct PositiveSums {
-    values: Vec<f64>,
     /// The slots in use are `touched[..used]`; the rest is room written ahead.
     touched: Vec<u32>,
     used: usize,
 }
 
-impl PositiveSums {
+impl<T: Copy + Default + PartialEq + std::ops::AddAssign> PositiveSums<T> {
     fn new(n: usize) -> Self {
         PositiveSums {
-            values: vec![0.0; n],
+            values: vec![T::default(); n],
             touched: Vec::new(),
             used: 0,
         }
@@ -463,8 +430,8 @@ impl PositiveSums {
     /// branch per slot: the slot is always written after the list of slots in use and
     /// counted in only when its sum was zero, so the processor need not guess, and can
     /// fetch the next slots' sums while this one's is on its way.
-    fn add_row(&mut self, row: &[u32], skip: u32, w: f64) {
-        debug_assert!(w > 0.0);
+    fn add_row(&mut self, row: &[u32], skip: Option<u32>, w: T) {
+        debug_assert!(w != T::default());
         if self.touched.len() < self.used + row.len() {
             self.touched.resize(self.used + row.len(), 0);
         }
@@ -472,25 +439,18 @@ impl PositiveSums {
         let mut n = 0;
         for &i in row {
             let v = &mut self.values[i as usize];
-            let other = i != skip;
+            let other = Some(i) != skip;
             touched[n] = i;
-            n += usize::from(*v == 0.0 && other);
+            n += usize::from(*v == T::default() && other);
             // Adding zero leaves the skipped slot at zero, so it is never counted in.
-            *v += if other { w } else { 0.0 };
+            *v += if other { w } else { T::default() };
         }
         self.used += n;
     }
 
     /// Adds `w` (which must be positive) to slot `i`.
-    fn add(&mut self, i: u32, w: f64) {
-        debug_assert!(w > 0.0);
-        let v = &mut self.values[i as usize];
-        if *v == 0.0 {
-            self.touched.truncate(self.used);
-            self.touched.push(i);
-            self.used += 1;
-        }
-        *v += w;
+    fn add(&mut self, i: u32, w: T) {
+        self.add_row(&[i], None, w);
     }
 
     /// The slots in use, in order of first use.
@@ -500,7 +460,7 @@ impl PositiveSums {
 
     fn clear(&mut self) {
         for &i in &self.touched[..self.used] {
-            self.values[i as usize] = 0.0;
+            self.values[i as usize] = T::default();
         }
         self.used = 0;
     }
@@ -531,13 +491,13 @@ fn link_papers(papers: &Csr, postings: &Csr, idf: &[f64], opts: &GraphOptions) -
     let per_paper: Vec<Vec<(u32, f64)>> = (0..n_papers)
         .into_par_iter()
         .map_init(
-            || (PositiveSums::new(n_papers), Vec::new()),
+            || (PositiveSums::<f64>::new(n_papers), Vec::new()),
             |(acc, cands), p| {
                 for &e in papers.row(p) {
                     if !adds_weight(e) {
                         continue;
                     }
-                    acc.add_row(postings.row(e as usize), p as u32, idf[e as usize]);
+                    acc.add_row(postings.row(e as usize), Some(p as u32), idf[e as usize]);
                 }
                 // The k strongest (a total order: weight, then paper index), kept sorted
                 // while the candidates stream by: most are weaker than the k-th and cost
@@ -630,17 +590,15 @@ fn cooccur(
     let per_entity: Vec<Vec<CoOccurrence>> = (0..n_entities)
         .into_par_iter()
         .map_init(
-            || Scratch::<u32>::new(n_entities),
+            || PositiveSums::<u32>::new(n_entities),
             |acc, a| {
                 for &p in postings.row(a) {
                     let es = paper_entities.row(p as usize);
                     let from = es.partition_point(|&b| b as usize <= a);
-                    for &b in &es[from..] {
-                        *acc.slot(b) += 1;
-                    }
+                    acc.add_row(&es[from..], None, 1);
                 }
                 let mut out: Vec<CoOccurrence> = acc
-                    .touched
+                    .used()
                     .iter()
                     .map(|&b| (b, acc.values[b as usize]))
                     .filter(|&(_, c)| c >= min)
@@ -1028,7 +986,7 @@ mod tests {
             (&[4, 5, 9, 1][..], 1.25),
             (&[], 3.0),
         ] {
-            rows.add_row(row, 5, w);
+            rows.add_row(row, Some(5), w);
             for &i in row.iter().filter(|&&i| i != 5) {
                 single.add(i, w);
             }
