@@ -859,7 +859,7 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
     let stats = extract_stream(
         &a.input,
         true,
-        |p| Ok(Prepared::new(extract::extract(&rules, p))),
+        |p| Ok(extract::with_extraction(&rules, p, Prepared::of)),
         |p| {
             norm.add_prepared(p);
             Ok(())

@@ -495,25 +495,54 @@ impl Prepared {
 
     /// Computes the keys of one extraction.
     pub fn new(ex: Extraction) -> Self {
-        // Room for every string (ASCII keys are at most as long as their text).
-        let room: usize = ex
+        let mentions = ex.mentions.iter().map(|m| {
+            (
+                m.canonical.as_str(),
+                m.text.as_str(),
+                m.etype.as_str(),
+                m.role,
+            )
+        });
+        Self::build(ex.id, ex.title, mentions, &ex.acronyms)
+    }
+
+    /// [`new`](Self::new) from an extraction whose strings are borrowed: `run` prepares
+    /// each paper straight from the extractor's view, without owned copies of every
+    /// mention's strings made only to be read once and freed.
+    pub(crate) fn of(x: &crate::extract::ExtractionRef<'_>) -> Self {
+        let mentions = x
             .mentions
             .iter()
-            .map(|m| 2 * m.canonical.len() + m.text.len() + m.etype.len())
-            .chain(ex.acronyms.iter().map(|a| 2 * a.short.len() + a.long.len()))
+            .map(|m| (m.canonical, m.text, m.etype, m.role));
+        Self::build(x.id.to_string(), x.title.to_string(), mentions, &x.acronyms)
+    }
+
+    /// The keys of one paper's mentions, given as (canonical, text, type, role), and of
+    /// its acronym definitions.
+    fn build<'m>(
+        id: String,
+        title: String,
+        mentions: impl Iterator<Item = (&'m str, &'m str, &'m str, Option<Role>)> + Clone,
+        acronyms: &[crate::extract::Acronym],
+    ) -> Self {
+        // Room for every string (ASCII keys are at most as long as their text).
+        let room: usize = mentions
+            .clone()
+            .map(|(canonical, text, etype, _)| 2 * canonical.len() + text.len() + etype.len())
+            .chain(acronyms.iter().map(|a| 2 * a.short.len() + a.long.len()))
             .sum();
         let mut buf = String::with_capacity(room);
         let mut types: Vec<Span> = Vec::new();
-        let mut mentions = Vec::with_capacity(ex.mentions.len());
-        for m in &ex.mentions {
-            let key = Span::push(&mut buf, |b| push_key(&m.canonical, b));
+        let mut prepared = Vec::with_capacity(mentions.size_hint().0);
+        for (m_canonical, m_text, m_etype, m_role) in mentions {
+            let key = Span::push(&mut buf, |b| push_key(m_canonical, b));
             if key.start == key.end {
                 continue;
             }
             // Names and aliases with one space between words: abstracts wrap lines
             // inside names ("Vision\nLanguage Models").
-            let canonical = Span::push(&mut buf, |b| push_one_line(&m.canonical, b));
-            let text = match surface(&m.text) {
+            let canonical = Span::push(&mut buf, |b| push_one_line(m_canonical, b));
+            let text = match surface(m_text) {
                 t if t == canonical.of(&buf) => None,
                 t => {
                     let text = Span::push(&mut buf, |b| push_one_line(t, b));
@@ -525,23 +554,23 @@ impl Prepared {
                     }
                 }
             };
-            let etype = match types.iter().position(|t| t.of(&buf) == m.etype) {
+            let etype = match types.iter().position(|t| t.of(&buf) == m_etype) {
                 Some(i) => i,
                 None => {
-                    types.push(Span::push(&mut buf, |b| b.push_str(&m.etype)));
+                    types.push(Span::push(&mut buf, |b| b.push_str(m_etype)));
                     types.len() - 1
                 }
             };
-            mentions.push(PreparedMention {
+            prepared.push(PreparedMention {
                 key,
                 etype,
                 canonical,
                 text,
-                role: m.role,
+                role: m_role,
             });
         }
-        let mut acronyms = Vec::with_capacity(ex.acronyms.len());
-        for a in &ex.acronyms {
+        let mut defs = Vec::with_capacity(acronyms.len());
+        for a in acronyms {
             let mark = buf.len();
             let short_key = Span::push(&mut buf, |b| push_key(&a.short, b));
             let long_key = Span::push(&mut buf, |b| push_key(&a.long, b));
@@ -552,19 +581,19 @@ impl Prepared {
                 buf.truncate(mark);
                 continue;
             }
-            acronyms.push(PreparedAcronym {
+            defs.push(PreparedAcronym {
                 short_key,
                 long_key,
                 short: Span::push(&mut buf, |b| push_one_line(&a.short, b)),
             });
         }
         Prepared {
-            id: ex.id,
-            title: ex.title,
+            id,
+            title,
             buf,
             types,
-            mentions,
-            acronyms,
+            mentions: prepared,
+            acronyms: defs,
         }
     }
 }
