@@ -8,8 +8,8 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// How long mimalloc keeps freed memory before returning it to the OS, in milliseconds,
 /// unless `MIMALLOC_PURGE_DELAY` says otherwise. Its default (10 ms) returns the big
 /// buffers of one stage just before the next stage asks for as much again, and the kernel
-/// then clears every page anew: at a million abstracts that was about a fifth of the CPU
-/// time (see BENCHMARKS.md). A second keeps them within a stage and still returns them.
+/// then clears every page anew (see BENCHMARKS.md). A second keeps them from stage to
+/// stage and still returns them.
 const PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 fn main() {
