@@ -14,10 +14,18 @@ where
 {
     let tmp = temp_path(path);
     let result = (|| {
-        let file = File::create(&tmp)?;
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
+        let file = match direct::create(&tmp) {
+            Some(w) => {
+                let mut w = w?;
+                fill(&mut w)?;
+                w.finish()?
+            }
+            None => {
+                let mut w = BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
+                fill(&mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?
+            }
+        };
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();
@@ -25,6 +33,167 @@ where
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Output written past the page cache (Linux `O_DIRECT`), in big aligned blocks.
+///
+/// The outputs of a large corpus are gigabytes, and each is synced before it is renamed
+/// into place. Through the page cache, every byte is first copied into the kernel's pages
+/// and then written back to disk, and the copy alone cost about as much CPU time as
+/// rendering the bytes (a million papers: about 8 s of the run's two cores for 3.4 GB).
+/// Written directly, the disk reads the blocks from this process's buffer. Where the file
+/// system refuses direct writes (tmpfs, some network file systems), the file is written
+/// through the page cache as before.
+#[cfg(target_os = "linux")]
+mod direct {
+    use std::fs::{File, OpenOptions};
+    use std::io::{self, Write};
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    use std::path::Path;
+
+    /// Alignment of the buffer, the file offsets and the sizes of direct writes: the
+    /// largest logical block size in common use.
+    const ALIGN: usize = 4096;
+    /// Bytes per write.
+    const BLOCK: usize = 4 << 20;
+
+    /// A writer sending its bytes in `BLOCK`-sized writes from an aligned buffer; the
+    /// last, partial block is padded to the alignment and the file cut back to its length.
+    pub struct DirectWriter {
+        file: File,
+        /// `BLOCK + ALIGN` bytes, of which `start..start + BLOCK` is aligned.
+        buf: Vec<u8>,
+        start: usize,
+        /// Bytes of the block filled so far.
+        len: usize,
+        /// Bytes written to the file so far.
+        written: u64,
+        /// Still writing past the page cache (cleared if the file system turns out to
+        /// refuse direct writes after all).
+        direct: bool,
+    }
+
+    /// Creates `path` for direct writing; `None` where direct writes are not available
+    /// (then the caller writes through the page cache).
+    pub fn create(path: &Path) -> Option<io::Result<DirectWriter>> {
+        let file = match OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .custom_flags(libc::O_DIRECT)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        let buf = vec![0u8; BLOCK + ALIGN];
+        let start = buf.as_ptr().align_offset(ALIGN);
+        Some(Ok(DirectWriter {
+            file,
+            buf,
+            start,
+            len: 0,
+            written: 0,
+            direct: true,
+        }))
+    }
+
+    impl DirectWriter {
+        /// Writes the first `n` bytes of the block (a multiple of `ALIGN` while direct).
+        fn write_block(&mut self, n: usize) -> io::Result<()> {
+            let block = &self.buf[self.start..self.start + n];
+            match self.file.write_all(block) {
+                Err(e) if self.direct && e.raw_os_error() == Some(libc::EINVAL) => {
+                    // Accepted at open, refused at write: go on through the page cache,
+                    // from where the refused write left the file.
+                    self.go_buffered()?;
+                    self.file.write_all(&self.buf[self.start..self.start + n])
+                }
+                r => r,
+            }
+        }
+
+        /// Clears `O_DIRECT` from the open file.
+        fn go_buffered(&mut self) -> io::Result<()> {
+            use std::io::Seek;
+            let fd = self.file.as_raw_fd();
+            // SAFETY: fcntl on a descriptor this writer owns, with integer arguments only.
+            let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+            // SAFETY: as above.
+            if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_DIRECT) } < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            self.direct = false;
+            self.file.seek(io::SeekFrom::Start(self.written))?;
+            Ok(())
+        }
+
+        /// Writes what is left and returns the file, cut to the bytes written.
+        pub fn finish(mut self) -> io::Result<File> {
+            if self.len > 0 {
+                let n = if self.direct {
+                    let padded = self.len.div_ceil(ALIGN) * ALIGN;
+                    self.buf[self.start + self.len..self.start + padded].fill(0);
+                    padded
+                } else {
+                    self.len
+                };
+                self.write_block(n)?;
+                self.written += self.len as u64;
+                self.len = 0;
+            }
+            self.file.set_len(self.written)?;
+            Ok(self.file)
+        }
+    }
+
+    impl Write for DirectWriter {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let n = data.len().min(BLOCK - self.len);
+            let at = self.start + self.len;
+            self.buf[at..at + n].copy_from_slice(&data[..n]);
+            self.len += n;
+            if self.len == BLOCK {
+                self.write_block(BLOCK)?;
+                self.written += BLOCK as u64;
+                self.len = 0;
+            }
+            Ok(n)
+        }
+
+        /// Only full blocks go out before [`finish`](DirectWriter::finish): a direct
+        /// write cannot end mid-block.
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+}
+
+/// Elsewhere, every file is written through the page cache.
+#[cfg(not(target_os = "linux"))]
+mod direct {
+    pub struct DirectWriter;
+
+    impl DirectWriter {
+        pub fn finish(self) -> std::io::Result<std::fs::File> {
+            unreachable!()
+        }
+    }
+
+    impl std::io::Write for DirectWriter {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            unreachable!()
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            unreachable!()
+        }
+    }
+
+    pub fn create(_: &std::path::Path) -> Option<std::io::Result<DirectWriter>> {
+        None
+    }
 }
 
 /// The temporary name used by [`write_atomic`] for `path`: hidden, same directory, with the
@@ -372,6 +541,54 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn every_length_is_written_exactly_past_the_page_cache_or_through_it() {
+        const MIB: usize = 1 << 20;
+        // Around the direct writer's alignment (4 KiB) and block (4 MiB) boundaries, written
+        // in pieces of several sizes: the file holds exactly the bytes, no padding.
+        let lengths = [
+            0,
+            1,
+            4095,
+            4096,
+            4097,
+            4 * MIB - 1,
+            4 * MIB,
+            4 * MIB + 1,
+            9 * MIB + 5,
+        ];
+        // The temp folder (a disk file system) and, where there is one, /dev/shm (tmpfs,
+        // which takes direct writes since Linux 6.6 and refused them before).
+        let mut dirs = vec![tempfile::tempdir().unwrap()];
+        if let Ok(shm) = tempfile::tempdir_in("/dev/shm") {
+            dirs.push(shm);
+        }
+        for dir in &dirs {
+            for (i, &len) in lengths.iter().enumerate() {
+                let data: Vec<u8> = (0..len).map(|j| (j * 7 + i) as u8).collect();
+                let p = dir.path().join(format!("f{i}"));
+                fs::write(&p, vec![b'x'; 5 * MIB]).unwrap();
+                write_atomic(&p, |w| {
+                    let mut rest = &data[..];
+                    for piece in [1, 4096 * 3 + 17, 5 * MIB].iter().cycle() {
+                        if rest.is_empty() {
+                            break;
+                        }
+                        let (now, later) = rest.split_at((*piece).min(rest.len()));
+                        w.write_all(now)?;
+                        rest = later;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+                let got = fs::read(&p).unwrap();
+                assert_eq!(got.len(), len, "{} length {len}", dir.path().display());
+                assert!(got == data, "{} length {len}", dir.path().display());
+            }
+            assert_eq!(fs::read_dir(dir.path()).unwrap().count(), lengths.len());
+        }
     }
 
     #[test]
