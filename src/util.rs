@@ -116,7 +116,7 @@ mod direct {
         }
 
         /// Clears `O_DIRECT` from the open file.
-        fn go_buffered(&mut self) -> io::Result<()> {
+        pub(super) fn go_buffered(&mut self) -> io::Result<()> {
             use std::io::Seek;
             let fd = self.file.as_raw_fd();
             // SAFETY: fcntl on a descriptor this writer owns, with integer arguments only.
@@ -589,6 +589,24 @@ mod tests {
             }
             assert_eq!(fs::read_dir(dir.path()).unwrap().count(), lengths.len());
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_direct_write_refused_midway_goes_on_through_the_page_cache() {
+        // What happens when a file system takes the open but refuses a write: the writer
+        // clears O_DIRECT and goes on from where the file ends, in the middle of a block.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let data: Vec<u8> = (0..(9 << 20) + 123)
+            .map(|j: usize| (j * 13) as u8)
+            .collect();
+        let mut w = direct::create(&p).expect("direct writes here").unwrap();
+        w.write_all(&data[..(4 << 20) + 5000]).unwrap();
+        w.go_buffered().unwrap();
+        w.write_all(&data[(4 << 20) + 5000..]).unwrap();
+        drop(w.finish().unwrap());
+        assert!(fs::read(&p).unwrap() == data);
     }
 
     #[test]
