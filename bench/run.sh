@@ -51,6 +51,7 @@ echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM"
 echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine competes for the cores)"
 echo "- data: $DATA"
+echo "- Graphviz \`dot\`: $(command -v dot >/dev/null && dot -V 2>&1 | head -1 || echo 'not installed (no graph.svg drawn)')"
 echo
 } | tee "$REPORT"
 
