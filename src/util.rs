@@ -171,23 +171,23 @@ mod direct {
     }
 }
 
-/// Elsewhere, every file is written through the page cache.
+/// Elsewhere, every file is written through the page cache: there is no direct writer.
 #[cfg(not(target_os = "linux"))]
 mod direct {
-    pub struct DirectWriter;
+    pub enum DirectWriter {}
 
     impl DirectWriter {
         pub fn finish(self) -> std::io::Result<std::fs::File> {
-            unreachable!()
+            match self {}
         }
     }
 
     impl std::io::Write for DirectWriter {
         fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-            unreachable!()
+            match *self {}
         }
         fn flush(&mut self) -> std::io::Result<()> {
-            unreachable!()
+            match *self {}
         }
     }
 

@@ -689,10 +689,11 @@ pub fn page_rank_edges(
 const PULL_CHUNK: usize = 4096;
 
 /// Sets `out[i]` to `base` plus the shares of node `first + i`'s neighbours, added one by
-/// one in neighbour order. Four nodes are summed side by side: each sum is a chain of
-/// dependent additions, and four independent chains keep the processor busy while each
-/// waits for its last addition, without changing the order of any node's additions (so
-/// the sums are the same to the last bit as one node at a time).
+/// one in neighbour order. Eight nodes are summed side by side: each sum is a chain of
+/// dependent additions, and independent chains keep the processor busy while each waits
+/// for its last addition, without changing the order of any node's additions (so the sums
+/// are the same to the last bit as one node at a time). Sixteen was slower (too few
+/// registers).
 fn pull_sums<'a>(
     out: &mut [f64],
     first: usize,
@@ -701,27 +702,27 @@ fn pull_sums<'a>(
     share: &[f64],
 ) {
     const LANES: usize = 8;
-    let mut quads = out.chunks_exact_mut(LANES);
+    let mut groups = out.chunks_exact_mut(LANES);
     let mut v = first;
-    for quad in &mut quads {
+    for group in &mut groups {
         let rs: [&[(u32, ())]; LANES] = std::array::from_fn(|j| rows(v + j));
         let common = rs.iter().map(|r| r.len()).min().unwrap_or(0);
-        let rs: [&[(u32, ())]; LANES] = std::array::from_fn(|j| &rs[j][..common]);
+        let heads: [&[(u32, ())]; LANES] = std::array::from_fn(|j| &rs[j][..common]);
         let mut acc = [base; LANES];
         for k in 0..common {
             for j in 0..LANES {
-                acc[j] += share[rs[j][k].0 as usize];
+                acc[j] += share[heads[j][k].0 as usize];
             }
         }
-        for (j, r) in rs.iter().enumerate() {
-            for &(u, ()) in &rows(v + j)[r.len()..] {
-                acc[j] += share[u as usize];
+        for (a, r) in acc.iter_mut().zip(rs) {
+            for &(u, ()) in &r[common..] {
+                *a += share[u as usize];
             }
         }
-        quad.copy_from_slice(&acc);
+        group.copy_from_slice(&acc);
         v += LANES;
     }
-    for x in quads.into_remainder() {
+    for x in groups.into_remainder() {
         let mut acc = base;
         for &(u, ()) in rows(v) {
             acc += share[u as usize];
